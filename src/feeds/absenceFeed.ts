@@ -1,0 +1,112 @@
+import type { AbsenceEvent, AbsenceKind, Documented } from "../domain/absence";
+import type { SchoolCalendar } from "../domain/calendar";
+import { parseDate, type IsoDate } from "../domain/dates";
+import type { Pupil } from "../domain/roster";
+import { readCsvTable } from "./csvTable";
+import type { Problem, RowRejection } from "./problem";
+
+export const ABSENCE_FEED_COLUMNS = ["pupil_id", "date", "kind", "documented"] as const;
+
+const KIND_CODES: Record<string, AbsenceKind> = {
+  day: "day",
+  dag: "day",
+  lesson: "lesson",
+  time: "lesson",
+  late: "late",
+  sen: "late",
+  left_early: "left_early",
+  "gått": "left_early",
+  present_not_participating: "present_not_participating",
+  til_stede_uten_deltakelse: "present_not_participating",
+  present: "present",
+  til_stede: "present",
+};
+
+const DOCUMENTED_CODES: Record<string, Documented> = {
+  yes: "yes",
+  ja: "yes",
+  true: "yes",
+  g: "yes",
+  no: "no",
+  nei: "no",
+  false: "no",
+  ig: "no",
+  pending: "pending",
+  ubehandlet: "pending",
+  r: "pending",
+};
+
+export interface FeedRow {
+  line: number;
+  pupilId: string;
+  schoolId: string;
+  date: IsoDate;
+  event: AbsenceEvent;
+}
+
+export interface AbsenceFeed {
+  rows: number;
+  accepted: FeedRow[];
+  rejected: RowRejection[];
+}
+
+export interface FeedContext {
+  pupils: ReadonlyMap<string, Pupil>;
+  calendars: ReadonlyMap<string, SchoolCalendar>;
+}
+
+function wholeNumber(text: string | undefined, column: string, min: number, max: number): number | undefined | Problem {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) return { key: "feed.invalidNumber", params: { column, min, max } };
+  return value;
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === "object" && value !== null && "key" in value;
+}
+
+/** One feed row to an event, or the reason it cannot be imported. */
+export function readFeedRow(values: Record<string, string>, context: FeedContext): Omit<FeedRow, "line"> | Problem {
+  for (const column of ABSENCE_FEED_COLUMNS) {
+    if (values[column] === undefined) return { key: "feed.missingValue", params: { column } };
+  }
+  const pupilId = values.pupil_id as string;
+  const pupil = context.pupils.get(pupilId);
+  if (!pupil) return { key: "feed.unknownPupil" };
+
+  const rawDate = values.date as string;
+  const date = parseDate(rawDate);
+  if (!date) return { key: "feed.invalidDate", params: { value: rawDate } };
+  const why = context.calendars.get(pupil.schoolId)?.whyNotASchoolDay(date) ?? "outside-school-year";
+  if (why) return { key: "feed.notSchoolDay", params: { date, why } };
+
+  const kind = KIND_CODES[(values.kind as string).toLowerCase()];
+  if (!kind) return { key: "feed.invalidKind", params: { value: values.kind as string } };
+  const documented = DOCUMENTED_CODES[(values.documented as string).toLowerCase()];
+  if (!documented) return { key: "feed.invalidDocumented", params: { value: values.documented as string } };
+
+  const lesson = wholeNumber(values.lesson, "lesson", 1, 10);
+  if (isProblem(lesson)) return lesson;
+  const minutes = wholeNumber(values.minutes, "minutes", 0, 600);
+  if (isProblem(minutes)) return minutes;
+
+  const event: AbsenceEvent = { kind, documented };
+  if (lesson !== undefined) event.lesson = lesson;
+  if (values.subject !== undefined) event.subject = values.subject.slice(0, 20);
+  if (values.minutes !== undefined) event.minutes = minutes;
+  if (values.reason !== undefined) event.reason = values.reason.slice(0, 20);
+  return { pupilId, schoolId: pupil.schoolId, date, event };
+}
+
+/** Reads an absence feed: every readable row is accepted, every other row is rejected with its line and reason. */
+export async function readAbsenceFeed(path: string, context: FeedContext): Promise<AbsenceFeed> {
+  const feed: AbsenceFeed = { rows: 0, accepted: [], rejected: [] };
+  for await (const { line, values } of readCsvTable(path, ABSENCE_FEED_COLUMNS)) {
+    feed.rows += 1;
+    const row = readFeedRow(values, context);
+    if (isProblem(row)) feed.rejected.push({ line, problem: row });
+    else feed.accepted.push({ line, ...row });
+  }
+  return feed;
+}

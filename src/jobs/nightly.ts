@@ -1,0 +1,258 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../clock";
+import type { PupilDay } from "../domain/absence";
+import { escalate, isOpen, needsEscalation, openCase, type AbsenceCase } from "../domain/cases";
+import { addDays, dateInZone, type IsoDate } from "../domain/dates";
+import { calendarOf, type Organisation } from "../domain/organisation";
+import type { Pupil } from "../domain/roster";
+import { evaluateAbsencePercentage } from "../domain/rules/absencePercentage";
+import { SettingsSchema, type Settings } from "../domain/settings";
+import { readAbsenceFeed, type AbsenceFeed } from "../feeds/absenceFeed";
+import { readOrganisationFile } from "../feeds/organisationFile";
+import { describeProblem, FileRejected, type RowRejection } from "../feeds/problem";
+import { readRoster, type Roster } from "../feeds/rosterFile";
+import type { Translate } from "../i18n";
+import type { Logger } from "../log";
+import type { Store } from "../store";
+import type { SchoolPupilDay } from "../store/absenceRepository";
+
+export interface NightlyInput {
+  feedPath: string;
+  rosterPath: string;
+  organisationPath: string;
+  /** The last day the run judges; by default yesterday in the organisation's time zone (the day that has ended). */
+  asOf?: IsoDate | undefined;
+  /** Read and evaluate, but store nothing and queue nothing. */
+  dryRun?: boolean | undefined;
+}
+
+export interface RejectedRow {
+  line: number;
+  reason: string;
+  code: string;
+}
+
+export interface NightlySummary {
+  ok: boolean;
+  asOf: IsoDate | null;
+  dryRun: boolean;
+  rows: number;
+  accepted: number;
+  rejected: RejectedRow[];
+  roster: { rows: number; accepted: number; rejected: RejectedRow[] };
+  casesOpened: number;
+  casesEscalated: number;
+  notificationsQueued: number;
+  /** Set when a whole file was rejected; then nothing stored has changed. */
+  fileRejected?: { file: string; reason: string; code: string };
+  /** Set when another run held the lease; then this run did nothing. */
+  skipped?: string;
+}
+
+export interface NightlyDependencies {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  t: Translate;
+}
+
+export const NIGHTLY_LEASE_MS = 30 * 60 * 1000;
+
+function emptySummary(dryRun: boolean): NightlySummary {
+  return {
+    ok: false,
+    asOf: null,
+    dryRun,
+    rows: 0,
+    accepted: 0,
+    rejected: [],
+    roster: { rows: 0, accepted: 0, rejected: [] },
+    casesOpened: 0,
+    casesEscalated: 0,
+    notificationsQueued: 0,
+  };
+}
+
+function groupDays(feed: AbsenceFeed): SchoolPupilDay[] {
+  const days = new Map<string, SchoolPupilDay>();
+  for (const row of feed.accepted) {
+    const key = `${row.pupilId}\u0000${row.date}`;
+    const day = days.get(key) ?? { schoolId: row.schoolId, pupilId: row.pupilId, date: row.date, events: [] };
+    day.events.push(row.event);
+    days.set(key, day);
+  }
+  return [...days.values()];
+}
+
+/**
+ * The nightly job: read the organisation, roster and feed; store the corrected days; check every pupil against
+ * the rules; open cases; escalate unanswered ones; and hand the resulting messages to the outbox.
+ */
+export async function runNightly(deps: NightlyDependencies, input: NightlyInput): Promise<NightlySummary> {
+  const { store, clock, logger, t } = deps;
+  const dryRun = input.dryRun ?? false;
+  const summary = emptySummary(dryRun);
+  const describe = (rejections: RowRejection[]): RejectedRow[] =>
+    rejections.map(({ line, problem }) => ({ line, reason: describeProblem(problem, t), code: problem.key }));
+
+  let organisation: Organisation;
+  let settings: Settings;
+  let roster: Roster;
+  let feed: AbsenceFeed;
+  let file = input.organisationPath;
+  try {
+    organisation = await readOrganisationFile(file);
+    const parsedSettings = SettingsSchema.safeParse(organisation.settings ?? {});
+    if (!parsedSettings.success) {
+      const detail = parsedSettings.error.issues.map((issue) => `settings.${issue.path.join(".")}: ${issue.message}`).join("; ");
+      throw new FileRejected({ key: "file.invalidOrganisation", params: { detail } });
+    }
+    settings = parsedSettings.data;
+    file = input.rosterPath;
+    roster = await readRoster(file, new Set(organisation.schools.map((school) => school.id)));
+    const pupils = new Map(roster.pupils.map((pupil) => [pupil.pupilId, pupil]));
+    const calendars = new Map(organisation.schools.map((school) => [school.id, calendarOf(school)]));
+    file = input.feedPath;
+    feed = await readAbsenceFeed(file, { pupils, calendars });
+  } catch (error) {
+    if (!(error instanceof FileRejected)) throw error;
+    summary.fileRejected = { file, reason: describeProblem(error.problem, t), code: error.problem.key };
+    logger.warn({ code: error.problem.key }, "nightly run: a file was rejected whole, nothing changed");
+    return summary;
+  }
+
+  const asOf = input.asOf ?? addDays(dateInZone(clock.now(), organisation.timeZone), -1);
+  Object.assign(summary, {
+    asOf,
+    rows: feed.rows,
+    accepted: feed.accepted.length,
+    rejected: describe(feed.rejected),
+    roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected) },
+  });
+
+  const owner = randomUUID();
+  const startedAt = clock.now();
+  if (!dryRun && !(await store.nightlyLease.acquire(owner, startedAt, NIGHTLY_LEASE_MS))) {
+    summary.skipped = "another nightly run is in progress";
+    logger.warn("nightly run skipped: another run holds the lease");
+    return summary;
+  }
+  try {
+    const feedDays = groupDays(feed);
+    if (!dryRun) {
+      await store.organisation.save(organisation);
+      await store.pupils.saveAll(roster.pupils);
+      await store.absence.replaceDays(feedDays);
+    }
+    for (const school of organisation.schools) {
+      await evaluateSchool({ deps, summary, school, settings, asOf, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), feedDays });
+    }
+    summary.ok = true;
+    if (!dryRun) {
+      await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
+    }
+    logger.info(
+      { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued, dryRun },
+      "nightly run finished",
+    );
+    return summary;
+  } finally {
+    if (!dryRun) await store.nightlyLease.release(owner);
+  }
+}
+
+async function evaluateSchool(input: {
+  deps: NightlyDependencies;
+  summary: NightlySummary;
+  school: Organisation["schools"][number];
+  settings: Settings;
+  asOf: IsoDate;
+  dryRun: boolean;
+  pupils: Pupil[];
+  feedDays: SchoolPupilDay[];
+}): Promise<void> {
+  const { deps, summary, school, settings, asOf, dryRun, pupils } = input;
+  const { store, clock } = deps;
+  const calendar = calendarOf(school);
+  const daysByPupil = await store.absence.listSchool(school.id);
+  if (dryRun) overlay(daysByPupil, input.feedDays.filter((day) => day.schoolId === school.id));
+
+  const openCases = (await store.cases.listOpen(school.id)).filter((stored) => isOpen(stored.value));
+  const openByPupil = new Map(openCases.map((stored) => [`${stored.value.pupilId}\u0000${stored.value.concern}`, stored]));
+
+  const touched: { value: AbsenceCase; etag: string }[] = [];
+  for (const pupil of pupils) {
+    const finding = evaluateAbsencePercentage({
+      rule: settings.rules.absencePercentage,
+      calendar,
+      asOf,
+      days: daysByPupil.get(pupil.pupilId) ?? [],
+      enrolledFrom: pupil.enrolledFrom,
+    });
+    if (!finding) continue;
+    const absenceCase = openCase({
+      caseId: randomUUID(),
+      schoolId: school.id,
+      pupilId: pupil.pupilId,
+      finding,
+      teacherIds: pupil.contactTeacherIds,
+      asOf,
+      dueOn: calendar.addSchoolDays(asOf, settings.routine.answerDeadlineSchoolDays),
+      now: clock.now(),
+    });
+    if (openByPupil.has(`${pupil.pupilId}\u0000${absenceCase.concern}`)) continue;
+    summary.casesOpened += 1;
+    let etag = "*";
+    if (!dryRun) {
+      etag = await store.cases.insert(absenceCase);
+      await store.audit.record({ at: clock.now().toISOString(), actor: "system", action: "case.opened", subject: absenceCase.caseId, after: { stage: absenceCase.stage, finding }, outcome: "done" });
+    }
+    touched.push({ value: absenceCase, etag });
+  }
+
+  for (const stored of openCases) {
+    let current = stored.value;
+    if (needsEscalation(current, asOf)) {
+      current = escalate(current, school.leaders, clock.now());
+      summary.casesEscalated += 1;
+      if (!dryRun) {
+        await store.audit.record({ at: clock.now().toISOString(), actor: "system", action: "case.escalated", subject: current.caseId, after: { escalatedTo: school.leaders }, outcome: "done" });
+      }
+    }
+    if (current !== stored.value) {
+      if (!dryRun) stored.etag = await store.cases.update(current, stored.etag);
+      touched.push({ value: current, etag: stored.etag });
+    } else if (current.pendingNotices.length > 0) {
+      touched.push({ value: current, etag: stored.etag });
+    }
+  }
+
+  for (const { value, etag } of touched) await handOverNotices(deps, summary, value, etag, dryRun);
+}
+
+/** Dry runs see the feed as if it were stored. */
+function overlay(daysByPupil: Map<string, PupilDay[]>, feedDays: SchoolPupilDay[]): void {
+  for (const day of feedDays) {
+    const days = (daysByPupil.get(day.pupilId) ?? []).filter((known) => known.date !== day.date);
+    days.push(day);
+    daysByPupil.set(day.pupilId, days);
+  }
+}
+
+/**
+ * Writes a case's pending notices to the outbox, then clears them on the case. A crash in between leaves them
+ * pending; the next run writes them again, and the outbox ignores what it already has.
+ */
+async function handOverNotices(deps: NightlyDependencies, summary: NightlySummary, absenceCase: AbsenceCase, etag: string, dryRun: boolean): Promise<void> {
+  const { store, clock } = deps;
+  if (dryRun) {
+    summary.notificationsQueued += absenceCase.pendingNotices.length;
+    return;
+  }
+  if (absenceCase.pendingNotices.length === 0) return;
+  for (const notice of absenceCase.pendingNotices) {
+    const added = await store.outbox.enqueue({ kind: notice.kind, caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, recipientId: notice.recipientId }, clock.now());
+    if (added) summary.notificationsQueued += 1;
+  }
+  await store.cases.update({ ...absenceCase, pendingNotices: [] }, etag);
+}

@@ -1,0 +1,50 @@
+import type { AbsenceEvent, PupilDay } from "../domain/absence";
+import { odata } from "@azure/data-tables";
+import { keyOf, upsertInBatches, type Storage } from "./storage";
+
+interface PupilDayEntity {
+  partitionKey: string;
+  rowKey: string;
+  pupilId: string;
+  date: string;
+  events: string;
+}
+
+export interface SchoolPupilDay extends PupilDay {
+  schoolId: string;
+}
+
+/** What is known about each pupil's school days; a day read again replaces the stored one (a correction). */
+export class AbsenceRepository {
+  constructor(private readonly storage: Storage) {}
+
+  private get table() {
+    return this.storage.table("absence");
+  }
+
+  async replaceDays(days: readonly SchoolPupilDay[]): Promise<void> {
+    await upsertInBatches(
+      this.table,
+      days.map((day) => ({
+        partitionKey: day.schoolId,
+        rowKey: `${keyOf(day.pupilId)}|${day.date}`,
+        pupilId: day.pupilId,
+        date: day.date,
+        events: JSON.stringify(day.events),
+      })),
+      "Replace",
+    );
+  }
+
+  /** Every stored day of a school's pupils, by pupil. */
+  async listSchool(schoolId: string): Promise<Map<string, PupilDay[]>> {
+    const byPupil = new Map<string, PupilDay[]>();
+    const entities = this.table.listEntities<PupilDayEntity>({ queryOptions: { filter: odata`PartitionKey eq ${schoolId}` } });
+    for await (const entity of entities) {
+      const list = byPupil.get(entity.pupilId) ?? [];
+      list.push({ pupilId: entity.pupilId, date: entity.date, events: JSON.parse(entity.events) as AbsenceEvent[] });
+      byPupil.set(entity.pupilId, list);
+    }
+    return byPupil;
+  }
+}

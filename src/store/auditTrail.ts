@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import type { Storage } from "./storage";
+
+export interface AuditEntry {
+  at: string;
+  /** Entra object id of the person, or `system` for the nightly job. */
+  actor: string;
+  action: string;
+  subject: string;
+  before?: unknown;
+  after?: unknown;
+  outcome: "done" | "refused";
+}
+
+/** Every change of a case, an answer or a setting, and every refused attempt: who, when, before, after. */
+export class AuditTrail {
+  constructor(private readonly storage: Storage) {}
+
+  private get table() {
+    return this.storage.table("audit");
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.table.createEntity({
+      partitionKey: entry.at.slice(0, 7),
+      rowKey: `${entry.at}|${randomUUID()}`,
+      actor: entry.actor,
+      action: entry.action,
+      subject: entry.subject,
+      before: entry.before === undefined ? "" : JSON.stringify(entry.before),
+      after: entry.after === undefined ? "" : JSON.stringify(entry.after),
+      outcome: entry.outcome,
+    });
+  }
+
+  async list(): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    for await (const entity of this.table.listEntities<Record<string, string>>()) {
+      entries.push({
+        at: (entity.rowKey ?? "").split("|")[0] ?? "",
+        actor: entity.actor ?? "",
+        action: entity.action ?? "",
+        subject: entity.subject ?? "",
+        before: entity.before ? JSON.parse(entity.before) : undefined,
+        after: entity.after ? JSON.parse(entity.after) : undefined,
+        outcome: entity.outcome === "refused" ? "refused" : "done",
+      });
+    }
+    return entries;
+  }
+}

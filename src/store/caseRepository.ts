@@ -1,0 +1,83 @@
+import { odata } from "@azure/data-tables";
+import type { AbsenceCase } from "../domain/cases";
+import { isConflict, isNotFound, isPreconditionFailed, type Storage } from "./storage";
+
+interface CaseEntity {
+  partitionKey: string;
+  rowKey: string;
+  etag?: string;
+  pupilId: string;
+  stage: string;
+  body: string;
+}
+
+export interface StoredCase {
+  value: AbsenceCase;
+  etag: string;
+}
+
+export class StaleCaseError extends Error {
+  constructor(caseId: string) {
+    super(`case ${caseId} was changed by someone else`);
+  }
+}
+
+function toEntity(absenceCase: AbsenceCase): CaseEntity {
+  return {
+    partitionKey: absenceCase.schoolId,
+    rowKey: absenceCase.caseId,
+    pupilId: absenceCase.pupilId,
+    stage: absenceCase.stage,
+    body: JSON.stringify(absenceCase),
+  };
+}
+
+function fromEntity(entity: CaseEntity): StoredCase {
+  return { value: JSON.parse(entity.body) as AbsenceCase, etag: entity.etag ?? "*" };
+}
+
+/** Cases by school; every update is conditional on the version read, so two answers never overwrite each other. */
+export class CaseRepository {
+  constructor(private readonly storage: Storage) {}
+
+  private get table() {
+    return this.storage.table("cases");
+  }
+
+  /** Adds a new case; returns its version. */
+  async insert(absenceCase: AbsenceCase): Promise<string> {
+    try {
+      return (await this.table.createEntity(toEntity(absenceCase))).etag ?? "*";
+    } catch (error) {
+      if (isConflict(error)) throw new StaleCaseError(absenceCase.caseId);
+      throw error;
+    }
+  }
+
+  async get(schoolId: string, caseId: string): Promise<StoredCase | undefined> {
+    try {
+      return fromEntity(await this.table.getEntity<CaseEntity>(schoolId, caseId));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Replaces the case if nobody changed it since `etag`; otherwise throws StaleCaseError. */
+  async update(absenceCase: AbsenceCase, etag: string): Promise<string> {
+    try {
+      const response = await this.table.updateEntity(toEntity(absenceCase), "Replace", { etag });
+      return response.etag ?? "*";
+    } catch (error) {
+      if (isPreconditionFailed(error)) throw new StaleCaseError(absenceCase.caseId);
+      throw error;
+    }
+  }
+
+  async listOpen(schoolId?: string): Promise<StoredCase[]> {
+    const filter = schoolId === undefined ? odata`stage ne ${"closed"}` : odata`PartitionKey eq ${schoolId} and stage ne ${"closed"}`;
+    const cases: StoredCase[] = [];
+    for await (const entity of this.table.listEntities<CaseEntity>({ queryOptions: { filter } })) cases.push(fromEntity(entity));
+    return cases;
+  }
+}

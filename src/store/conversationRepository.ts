@@ -1,0 +1,57 @@
+import { isNotFound, keyOf, type Storage } from "./storage";
+
+/** Where a user can be reached proactively: the conversation reference of their 1:1 chat with the bot. */
+export interface UserConversation {
+  userId: string;
+  /** A Bot Framework ConversationReference, stored as Teams sent it. */
+  reference: Record<string, unknown>;
+  locale?: string | undefined;
+  updatedAt: string;
+}
+
+interface ConversationEntity {
+  partitionKey: string;
+  rowKey: string;
+  reference: string;
+  locale?: string;
+  updatedAt: string;
+}
+
+const PARTITION = "user";
+
+/** Conversation references keyed by the user's Entra object id (`from.aadObjectId`). */
+export class ConversationRepository {
+  constructor(private readonly storage: Storage) {}
+
+  private get table() {
+    return this.storage.table("conversations");
+  }
+
+  async save(conversation: UserConversation): Promise<void> {
+    await this.table.upsertEntity<ConversationEntity>(
+      {
+        partitionKey: PARTITION,
+        rowKey: keyOf(conversation.userId),
+        reference: JSON.stringify(conversation.reference),
+        locale: conversation.locale ?? "",
+        updatedAt: conversation.updatedAt,
+      },
+      "Replace",
+    );
+  }
+
+  async get(userId: string): Promise<UserConversation | undefined> {
+    try {
+      const entity = await this.table.getEntity<ConversationEntity>(PARTITION, keyOf(userId));
+      return {
+        userId,
+        reference: JSON.parse(entity.reference) as Record<string, unknown>,
+        locale: entity.locale || undefined,
+        updatedAt: entity.updatedAt,
+      };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+}

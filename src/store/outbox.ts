@@ -1,0 +1,149 @@
+import { odata } from "@azure/data-tables";
+import type { NoticeKind } from "../domain/cases";
+import { isConflict, isPreconditionFailed, keyOf, type Storage } from "./storage";
+
+export type OutboxStatus = "pending" | "sending" | "sent" | "undeliverable";
+
+/** One message to send: what it is about and to whom. How it looks is decided by the Teams edge at send time. */
+export interface OutboxMessage {
+  id: string;
+  kind: NoticeKind;
+  caseId: string;
+  schoolId: string;
+  recipientId: string;
+  status: OutboxStatus;
+  attempts: number;
+  notBefore: string;
+  createdAt: string;
+  claimedUntil?: string | undefined;
+  sentAt?: string | undefined;
+  activityId?: string | undefined;
+  lastError?: string | undefined;
+  etag: string;
+}
+
+interface OutboxEntity {
+  partitionKey: string;
+  rowKey: string;
+  etag?: string;
+  kind: string;
+  caseId: string;
+  schoolId: string;
+  recipientId: string;
+  status: string;
+  attempts: number;
+  notBefore: string;
+  createdAt: string;
+  claimedUntil?: string;
+  sentAt?: string;
+  activityId?: string;
+  lastError?: string;
+}
+
+const PARTITION = "message";
+
+export function outboxId(caseId: string, kind: NoticeKind, recipientId: string): string {
+  return `${caseId}|${kind}|${keyOf(recipientId)}`;
+}
+
+function fromEntity(entity: OutboxEntity): OutboxMessage {
+  return {
+    id: entity.rowKey,
+    kind: entity.kind as NoticeKind,
+    caseId: entity.caseId,
+    schoolId: entity.schoolId,
+    recipientId: entity.recipientId,
+    status: entity.status as OutboxStatus,
+    attempts: entity.attempts,
+    notBefore: entity.notBefore,
+    createdAt: entity.createdAt,
+    claimedUntil: entity.claimedUntil || undefined,
+    sentAt: entity.sentAt || undefined,
+    activityId: entity.activityId || undefined,
+    lastError: entity.lastError || undefined,
+    etag: entity.etag ?? "*",
+  };
+}
+
+/**
+ * The durable outbox. A message is written once (its id is derived from case, kind and recipient, so writing it
+ * again is a no-op), claimed by one sender at a time with an optimistic lock, and marked sent after delivery.
+ */
+export class Outbox {
+  constructor(private readonly storage: Storage) {}
+
+  private get table() {
+    return this.storage.table("outbox");
+  }
+
+  /** Adds the message unless it is there already; true when it was added. */
+  async enqueue(message: { kind: NoticeKind; caseId: string; schoolId: string; recipientId: string }, now: Date): Promise<boolean> {
+    const entity: OutboxEntity = {
+      partitionKey: PARTITION,
+      rowKey: outboxId(message.caseId, message.kind, message.recipientId),
+      ...message,
+      status: "pending",
+      attempts: 0,
+      notBefore: now.toISOString(),
+      createdAt: now.toISOString(),
+    };
+    try {
+      await this.table.createEntity(entity);
+      return true;
+    } catch (error) {
+      if (isConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Messages that may be sent now: pending and due, or claimed by a sender that has not finished in time. */
+  async listDue(now: Date): Promise<OutboxMessage[]> {
+    const at = now.toISOString();
+    const filter = odata`(status eq ${"pending"} and notBefore le ${at}) or (status eq ${"sending"} and claimedUntil lt ${at})`;
+    const due: OutboxMessage[] = [];
+    for await (const entity of this.table.listEntities<OutboxEntity>({ queryOptions: { filter } })) due.push(fromEntity(entity));
+    return due.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async list(): Promise<OutboxMessage[]> {
+    const all: OutboxMessage[] = [];
+    for await (const entity of this.table.listEntities<OutboxEntity>()) all.push(fromEntity(entity));
+    return all;
+  }
+
+  private async change(message: OutboxMessage, fields: Partial<OutboxEntity>): Promise<OutboxMessage | undefined> {
+    try {
+      const response = await this.table.updateEntity(
+        { partitionKey: PARTITION, rowKey: message.id, ...fields },
+        "Merge",
+        { etag: message.etag },
+      );
+      return { ...message, ...(fields as Partial<OutboxMessage>), etag: response.etag ?? "*" };
+    } catch (error) {
+      if (isPreconditionFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Takes the message for sending; undefined when another sender took it first. */
+  claim(message: OutboxMessage, now: Date, forMs: number): Promise<OutboxMessage | undefined> {
+    return this.change(message, { status: "sending", claimedUntil: new Date(now.getTime() + forMs).toISOString() });
+  }
+
+  markSent(message: OutboxMessage, now: Date, activityId: string | undefined): Promise<OutboxMessage | undefined> {
+    return this.change(message, { status: "sent", sentAt: now.toISOString(), activityId: activityId ?? "", attempts: message.attempts + 1 });
+  }
+
+  retryLater(message: OutboxMessage, notBefore: Date, reason: string, countAttempt = true): Promise<OutboxMessage | undefined> {
+    return this.change(message, {
+      status: "pending",
+      notBefore: notBefore.toISOString(),
+      lastError: reason,
+      attempts: message.attempts + (countAttempt ? 1 : 0),
+    });
+  }
+
+  markUndeliverable(message: OutboxMessage, reason: string): Promise<OutboxMessage | undefined> {
+    return this.change(message, { status: "undeliverable", lastError: reason, attempts: message.attempts + 1 });
+  }
+}

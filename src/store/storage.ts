@@ -1,0 +1,84 @@
+import { TableClient, TableServiceClient, type TableEntity, type TableTransaction } from "@azure/data-tables";
+
+export const TABLES = ["pupils", "absence", "cases", "outbox", "conversations", "runs", "audit", "leases", "organisation"] as const;
+export type TableName = (typeof TABLES)[number];
+
+export interface StorageOptions {
+  connectionString: string;
+  /** Prepended to every table name, so that several installations (or test runs) can share one account. */
+  tablePrefix: string;
+}
+
+/** The product's Azure Table storage: one table per aggregate, all behind one prefix. */
+export class Storage {
+  private readonly clients = new Map<TableName, TableClient>();
+
+  constructor(private readonly options: StorageOptions) {}
+
+  private clientOptions() {
+    return { allowInsecureConnection: /^(?:.*;)?\s*(?:DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true)|TableEndpoint=http:/i.test(this.options.connectionString) };
+  }
+
+  table(name: TableName): TableClient {
+    let client = this.clients.get(name);
+    if (!client) {
+      client = TableClient.fromConnectionString(this.options.connectionString, `${this.options.tablePrefix}${name}`, this.clientOptions());
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  /** Creates the tables that do not exist yet. */
+  async ensureTables(): Promise<void> {
+    await Promise.all(TABLES.map((name) => this.table(name).createTable()));
+  }
+
+  /** Whether the storage account answers; used by the health check. */
+  async ping(): Promise<boolean> {
+    try {
+      const service = TableServiceClient.fromConnectionString(this.options.connectionString, this.clientOptions());
+      const tables = service.listTables({ queryOptions: { filter: `TableName eq '${this.options.tablePrefix}runs'` } });
+      await tables.next();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}
+
+export function isConflict(error: unknown): boolean {
+  return statusOf(error) === 409;
+}
+
+export function isPreconditionFailed(error: unknown): boolean {
+  return statusOf(error) === 412;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return statusOf(error) === 404;
+}
+
+/** Encodes a value for a partition or row key (keys may not contain / \ # ? or control characters). */
+export function keyOf(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/** Writes entities with batch transactions: one per partition and 100 entities at most, as Table storage requires. */
+export async function upsertInBatches(table: TableClient, entities: TableEntity[], mode: "Replace" | "Merge" = "Replace"): Promise<void> {
+  const byPartition = new Map<string, TableEntity[]>();
+  for (const entity of entities) {
+    const list = byPartition.get(entity.partitionKey) ?? [];
+    list.push(entity);
+    byPartition.set(entity.partitionKey, list);
+  }
+  for (const list of byPartition.values()) {
+    for (let start = 0; start < list.length; start += 100) {
+      const actions: TableTransaction["actions"] = list.slice(start, start + 100).map((entity) => ["upsert", entity, mode]);
+      await table.submitTransaction(actions);
+    }
+  }
+}
