@@ -78,7 +78,8 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
   const rawDate = values.date as string;
   const date = parseDate(rawDate);
   if (!date) return { key: "feed.invalidDate", params: { value: rawDate } };
-  const why = context.calendars.get(pupil.schoolId)?.whyNotASchoolDay(date) ?? "outside-school-year";
+  const calendar = context.calendars.get(pupil.schoolId);
+  const why = calendar ? calendar.whyNotASchoolDay(date) : "outside-school-year";
   if (why) return { key: "feed.notSchoolDay", params: { date, why } };
 
   const kind = KIND_CODES[(values.kind as string).toLowerCase()];

@@ -11,6 +11,7 @@ export const DEFAULT_LOCALE: Locale = "nb";
 const catalogue: i18n = i18next.createInstance();
 void catalogue.init({
   initImmediate: false,
+  showSupportNotice: false,
   lng: DEFAULT_LOCALE,
   fallbackLng: DEFAULT_LOCALE,
   keySeparator: false,

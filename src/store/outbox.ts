@@ -99,9 +99,16 @@ export class Outbox {
   /** Messages that may be sent now: pending and due, or claimed by a sender that has not finished in time. */
   async listDue(now: Date): Promise<OutboxMessage[]> {
     const at = now.toISOString();
-    const filter = odata`(status eq ${"pending"} and notBefore le ${at}) or (status eq ${"sending"} and claimedUntil lt ${at})`;
+    const isDue = (message: OutboxMessage) =>
+      (message.status === "pending" && message.notBefore <= at) || (message.status === "sending" && (message.claimedUntil ?? "") < at);
     const due: OutboxMessage[] = [];
-    for await (const entity of this.table.listEntities<OutboxEntity>({ queryOptions: { filter } })) due.push(fromEntity(entity));
+    // Two simple queries rather than one with "or": the emulator does not always group "or" correctly.
+    for (const filter of [odata`status eq ${"pending"} and notBefore le ${at}`, odata`status eq ${"sending"} and claimedUntil lt ${at}`]) {
+      for await (const entity of this.table.listEntities<OutboxEntity>({ queryOptions: { filter } })) {
+        const message = fromEntity(entity);
+        if (isDue(message)) due.push(message);
+      }
+    }
     return due.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -145,5 +152,13 @@ export class Outbox {
 
   markUndeliverable(message: OutboxMessage, reason: string): Promise<OutboxMessage | undefined> {
     return this.change(message, { status: "undeliverable", lastError: reason, attempts: message.attempts + 1 });
+  }
+
+  /** A recipient just became reachable: their waiting messages are due now. */
+  async wakeRecipient(recipientId: string, now: Date): Promise<void> {
+    const filter = odata`status eq ${"pending"} and recipientId eq ${recipientId}`;
+    for await (const entity of this.table.listEntities<OutboxEntity>({ queryOptions: { filter } })) {
+      await this.change(fromEntity(entity), { notBefore: now.toISOString() });
+    }
   }
 }

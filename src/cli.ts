@@ -1,0 +1,95 @@
+import { parseArgs } from "node:util";
+import { systemClock } from "./clock";
+import { readConfig } from "./config";
+import { parseDate } from "./domain/dates";
+import { toLocale, translator } from "./i18n";
+import { runNightly, type NightlySummary } from "./jobs/nightly";
+import { createLogger } from "./log";
+import { openConfiguredStore } from "./store/open";
+
+const USAGE = `Usage: npm run nightly -- --feed FILE --roster FILE --org FILE [--as-of YYYY-MM-DD] [--dry-run] [--json] [--lang nb|nn|en]
+
+Runs the nightly job once: reads the organisation file, the roster and the absence feed, stores what is new,
+checks every pupil against the thresholds, opens cases, escalates unanswered ones and queues the messages.
+  --as-of     the last day to judge (default: yesterday in the organisation's time zone)
+  --dry-run   read and evaluate, but store nothing and queue nothing
+  --json      end the output with one line of JSON (the run summary)
+  --lang      language of the summary (default: DEFAULT_LOCALE, bokmål)
+Exit status: 0 done, 2 wrong arguments or a file rejected whole, 3 another run was in progress, 1 failure.`;
+
+function printSummary(summary: NightlySummary, lang: ReturnType<typeof toLocale>, json: boolean): void {
+  const t = translator(lang);
+  if (summary.fileRejected) {
+    console.log(t("run.fileRejected", { file: summary.fileRejected.file, reason: summary.fileRejected.reason }));
+  } else {
+    console.log(t("run.summary", { asOf: summary.asOf ?? "", rows: summary.rows, accepted: summary.accepted, rejectedCount: summary.rejected.length }));
+    for (const row of summary.rejected) console.log(`  ${t("run.rejectedRow", { line: row.line, reason: row.reason })}`);
+    for (const row of summary.roster.rejected) console.log(`  roster ${t("run.rejectedRow", { line: row.line, reason: row.reason })}`);
+    console.log(t("run.cases", { casesOpened: summary.casesOpened, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
+    if (summary.dryRun) console.log(t("run.dryRun"));
+    if (summary.skipped) console.log(summary.skipped);
+  }
+  if (json) console.log(JSON.stringify(summary));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv[0] === "nightly" ? argv.slice(1) : argv,
+      options: {
+        feed: { type: "string" },
+        roster: { type: "string" },
+        org: { type: "string" },
+        "as-of": { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        lang: { type: "string" },
+        help: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!args.feed || !args.roster || !args.org) {
+    console.error(`--feed, --roster and --org are required.\n\n${USAGE}`);
+    return 2;
+  }
+  const asOf = args["as-of"] === undefined ? undefined : parseDate(args["as-of"]);
+  if (args["as-of"] !== undefined && asOf === undefined) {
+    console.error(`--as-of must be a date such as 2026-11-20, not '${args["as-of"]}'.`);
+    return 2;
+  }
+
+  const config = readConfig();
+  const lang = toLocale(args.lang ?? config.DEFAULT_LOCALE);
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: 2 });
+  const opened = await openConfiguredStore(config, logger);
+  try {
+    const summary = await runNightly(
+      { store: opened.store, clock: systemClock, logger, t: translator(lang) },
+      { feedPath: args.feed, rosterPath: args.roster, organisationPath: args.org, asOf, dryRun: args["dry-run"] },
+    );
+    printSummary(summary, lang, args.json);
+    if (summary.fileRejected) return 2;
+    if (summary.skipped) return 3;
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

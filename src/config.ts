@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { toLocale } from "./i18n";
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+/** Every environment variable the product reads, with its default and what it is for (.env.example mirrors it). */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978).describe("Port of the bot's HTTP server."),
+  BOT_ID: optionalText.describe("The Azure Bot's Microsoft app id. Empty: local mode, no token checks (never in production)."),
+  BOT_PASSWORD: optionalText.describe("The app's client secret (from Key Vault in production)."),
+  BOT_TENANT_ID: optionalText.describe("Entra tenant id of the municipality, for a single-tenant bot."),
+  BOT_TYPE: z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).default("SingleTenant").describe("How the bot authenticates."),
+  STORAGE_CONNECTION_STRING: optionalText.describe("Azure Storage connection string. Empty: an embedded Azurite keeps data in LOCAL_DATA_DIR."),
+  TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,30}$/, "letters and digits, starting with a letter")
+    .default("tidlig")
+    .describe("Prefix of every table name."),
+  LOCAL_DATA_DIR: z.string().default(".tidlig-data").describe("Folder of the embedded Azurite's data (local use only)."),
+  LOCAL_STORAGE_PORT: z.coerce.number().int().min(0).max(65535).default(10002).describe("Port of the embedded Azurite."),
+  ORGANISATION_FILE: optionalText.describe("Organisation file (JSON) for the scheduled nightly run."),
+  ROSTER_FILE: optionalText.describe("Roster file (CSV) for the scheduled nightly run."),
+  FEED_FILE: optionalText.describe("Absence feed (CSV) for the scheduled nightly run."),
+  NIGHTLY_SCHEDULE: z.string().default("30 5 * * *").describe("When the nightly run starts (cron, in the organisation's time zone)."),
+  OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send."),
+  DEFAULT_LOCALE: z
+    .string()
+    .default("nb")
+    .transform((value) => toLocale(value))
+    .describe("Language of users who have not chosen one: nb, nn or en."),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("How much is logged."),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Reads the environment once; a wrong value stops the start with a message that says what to fix. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("\n  ");
+    throw new Error(`Invalid configuration:\n  ${problems}`);
+  }
+  return parsed.data;
+}

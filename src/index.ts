@@ -1,0 +1,56 @@
+import { systemClock } from "./clock";
+import { readConfig } from "./config";
+import { readOrganisationFile } from "./feeds/organisationFile";
+import { translator } from "./i18n";
+import { runNightly } from "./jobs/nightly";
+import { scheduleNightly, type NightlySchedule } from "./jobs/scheduler";
+import { createLogger } from "./log";
+import { openConfiguredStore } from "./store/open";
+import { startBotServer } from "./teams/botServer";
+
+/** The composition root: configuration, storage, the bot server, and the nightly schedule. */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const opened = await openConfiguredStore(config, logger);
+  const { store } = opened;
+  const bot = await startBotServer({ config, store, clock: systemClock, logger });
+
+  let schedule: NightlySchedule | undefined;
+  const { ORGANISATION_FILE, ROSTER_FILE, FEED_FILE } = config;
+  if (ORGANISATION_FILE && ROSTER_FILE && FEED_FILE) {
+    const organisation = await readOrganisationFile(ORGANISATION_FILE);
+    schedule = scheduleNightly({
+      expression: config.NIGHTLY_SCHEDULE,
+      timeZone: organisation.timeZone,
+      logger,
+      run: async () => {
+        await runNightly(
+          { store, clock: systemClock, logger, t: translator(config.DEFAULT_LOCALE) },
+          { feedPath: FEED_FILE, rosterPath: ROSTER_FILE, organisationPath: ORGANISATION_FILE },
+        );
+        await bot.sender.drain();
+      },
+    });
+  } else {
+    logger.warn("ORGANISATION_FILE, ROSTER_FILE or FEED_FILE is not set: the nightly run is not scheduled in this process");
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping");
+    schedule?.stop();
+    await bot.close();
+    await opened.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

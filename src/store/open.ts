@@ -1,0 +1,23 @@
+import type { Config } from "../config";
+import type { Logger } from "../log";
+import { startEmbeddedAzurite } from "./embeddedAzurite";
+import { openStore, type Store } from "./index";
+
+export interface OpenedStore {
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Opens the configured storage account, or starts the embedded Azurite when none is configured. */
+export async function openConfiguredStore(config: Config, logger: Logger): Promise<OpenedStore> {
+  if (config.STORAGE_CONNECTION_STRING) {
+    return { store: await openStore({ connectionString: config.STORAGE_CONNECTION_STRING, tablePrefix: config.TABLE_PREFIX }), close: async () => {} };
+  }
+  const azurite = await startEmbeddedAzurite({ folder: config.LOCAL_DATA_DIR, port: config.LOCAL_STORAGE_PORT });
+  logger.info(
+    { folder: config.LOCAL_DATA_DIR, port: config.LOCAL_STORAGE_PORT, startedHere: azurite.startedHere },
+    azurite.startedHere ? "no STORAGE_CONNECTION_STRING: started the embedded Azurite" : "no STORAGE_CONNECTION_STRING: using the embedded Azurite already running",
+  );
+  const store = await openStore({ connectionString: azurite.connectionString, tablePrefix: config.TABLE_PREFIX });
+  return { store, close: () => azurite.close() };
+}

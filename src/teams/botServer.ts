@@ -1,0 +1,91 @@
+import type { AddressInfo } from "node:net";
+import * as restify from "restify";
+import { TeamsAdapter } from "@microsoft/teams-ai";
+import type { Clock } from "../clock";
+import type { Config } from "../config";
+import type { Logger } from "../log";
+import type { Store } from "../store";
+import { createTeamsApplication } from "./app";
+import { OutboxSender } from "./outboxSender";
+
+export interface BotServer {
+  url: string;
+  sender: OutboxSender;
+  close(): Promise<void>;
+}
+
+export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE">;
+
+function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
+  if (!config.BOT_ID) {
+    logger.warn("BOT_ID is empty: local mode, activities are accepted without token checks (never use this in production)");
+    return new TeamsAdapter({});
+  }
+  logger.info({ botId: config.BOT_ID, type: config.BOT_TYPE }, "Bot Framework tokens are checked");
+  return new TeamsAdapter({
+    MicrosoftAppId: config.BOT_ID,
+    MicrosoftAppPassword: config.BOT_PASSWORD ?? "",
+    MicrosoftAppType: config.BOT_TYPE,
+    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? "",
+  });
+}
+
+/**
+ * The bot's HTTP server: Bot Framework activities on POST /api/messages, a health check on GET /healthz, and the
+ * outbox sender polling in the background.
+ */
+export async function startBotServer(deps: {
+  config: BotConfig;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+}): Promise<BotServer> {
+  const { config, store, clock, logger } = deps;
+  const adapter = createAdapter(config, logger);
+  const botAppId = config.BOT_ID ?? "";
+  const sender = new OutboxSender({ store, adapter, botAppId, clock, logger, defaultLocale: config.DEFAULT_LOCALE });
+  const drainSoon = () => {
+    sender.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));
+  };
+  const app = createTeamsApplication(adapter, botAppId, {
+    store,
+    clock,
+    logger,
+    defaultLocale: config.DEFAULT_LOCALE,
+    onConversationStored: (userId) => {
+      store.outbox.wakeRecipient(userId, clock.now()).then(drainSoon, () => undefined);
+    },
+  });
+
+  const server = restify.createServer({ name: "tidlig" });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  server.post("/api/messages", async (req, res) => {
+    await adapter.process(req, res, (context) => app.run(context).then(() => undefined));
+  });
+  server.get("/healthz", async (_req, res) => {
+    const storageOk = await store.storage.ping();
+    const lastRun = storageOk ? await store.runs.latest().catch(() => undefined) : undefined;
+    res.json(storageOk ? 200 : 503, {
+      status: storageOk ? "ok" : "degraded",
+      storage: storageOk ? "ok" : "unreachable",
+      mode: config.BOT_ID ? "authenticated" : "local",
+      lastNightlyRun: lastRun ? { finishedAt: lastRun.finishedAt, asOf: lastRun.asOf } : null,
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(config.PORT, "0.0.0.0", resolve));
+  const { port } = server.address() as AddressInfo;
+  const timer = setInterval(drainSoon, config.OUTBOX_POLL_SECONDS * 1000);
+  timer.unref();
+  logger.info({ port }, "bot listening on /api/messages");
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sender,
+    close: async () => {
+      clearInterval(timer);
+      await sender.drain().catch(() => undefined);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

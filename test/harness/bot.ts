@@ -1,0 +1,29 @@
+import type { Clock } from "../../src/clock";
+import { systemClock } from "../../src/clock";
+import { translator } from "../../src/i18n";
+import { runNightly, type NightlyInput } from "../../src/jobs/nightly";
+import { silentLogger } from "../../src/log";
+import type { Store } from "../../src/store";
+import { startBotServer, type BotServer } from "../../src/teams/botServer";
+
+/** The real bot server on a free port, in local mode, sending nothing until a test drains the outbox. */
+export function startTestBot(store: Store, options: { clock?: Clock; botId?: string } = {}): Promise<BotServer> {
+  return startBotServer({
+    config: {
+      PORT: 0,
+      BOT_ID: options.botId,
+      BOT_PASSWORD: undefined,
+      BOT_TENANT_ID: undefined,
+      BOT_TYPE: "SingleTenant",
+      OUTBOX_POLL_SECONDS: 3600,
+      DEFAULT_LOCALE: "nb",
+    },
+    store,
+    clock: options.clock ?? systemClock,
+    logger: silentLogger,
+  });
+}
+
+export function nightly(store: Store, input: NightlyInput, clock: Clock = systemClock) {
+  return runNightly({ store, clock, logger: silentLogger, t: translator("nb") }, input);
+}

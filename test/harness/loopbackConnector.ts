@@ -1,0 +1,80 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  conversationId?: string | undefined;
+  body: Record<string, unknown>;
+}
+
+export interface ScriptedFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+/**
+ * A Bot Connector on loopback that answers like Teams: 201 with an activity id for sends, 200 for updates, and
+ * whatever failures a test scripts (429 with Retry-After, 403 for an uninstalled app, 404 for a gone conversation).
+ */
+export class LoopbackConnector {
+  readonly received: ReceivedRequest[] = [];
+  private readonly failures: ScriptedFailure[] = [];
+  private server: Server | undefined;
+  private nextId = 1;
+  url = "";
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** The next sends fail as given, in order. */
+  failNext(...failures: ScriptedFailure[]): void {
+    this.failures.push(...failures);
+  }
+
+  /** Activities sent (not typing indicators), optionally only those to one conversation. */
+  sent(conversationId?: string): Record<string, unknown>[] {
+    return this.received
+      .filter((request) => request.method === "POST" && request.path.includes("/activities"))
+      .filter((request) => conversationId === undefined || request.conversationId === conversationId)
+      .map((request) => request.body)
+      .filter((body) => body.type !== "typing");
+  }
+
+  /** The adaptive cards sent, optionally only those to one conversation. */
+  cards(conversationId?: string): Record<string, unknown>[] {
+    return this.sent(conversationId).flatMap((activity) =>
+      ((activity.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [])
+        .filter((attachment) => attachment.contentType === "application/vnd.microsoft.card.adaptive")
+        .map((attachment) => attachment.content),
+    );
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw = "";
+    for await (const chunk of req) raw += chunk;
+    const path = req.url ?? "";
+    const match = /\/v3\/conversations\/([^/]+)/.exec(path);
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    this.received.push({ method: req.method ?? "", path, conversationId: match?.[1] ? decodeURIComponent(match[1]) : undefined, body });
+
+    const failure = this.failures.shift();
+    if (failure) {
+      res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers });
+      res.end(JSON.stringify(failure.body ?? { error: { code: "ScriptedFailure", message: `scripted ${failure.status}` } }));
+      return;
+    }
+    const status = req.method === "POST" ? 201 : 200;
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify({ id: `activity-${this.nextId++}` }));
+  }
+}

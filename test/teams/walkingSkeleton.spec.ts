@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import sinon from "sinon";
+import type { BotServer } from "../../src/teams/botServer";
+import { FOLLOW_UP_VERB } from "../../src/teams/cards";
+import type { Store } from "../../src/store";
+import { cardAction, installationAdd, personalConversationId, postActivity } from "../harness/activities";
+import { nightly, startTestBot } from "../harness/bot";
+import { LoopbackConnector } from "../harness/loopbackConnector";
+import { DEPUTY, LEADER, OTHER_TEACHER, TEACHER, writeMunicipality, type MunicipalityFiles } from "../harness/municipality";
+import { freshStore } from "../harness/store";
+
+function texts(card: Record<string, unknown>): string {
+  return JSON.stringify(card);
+}
+
+describe("the walking skeleton: from the nightly feed to the teacher's answer in Teams", () => {
+  let store: Store;
+  let connector: LoopbackConnector;
+  let bot: BotServer;
+  let files: MunicipalityFiles;
+  let clock: sinon.SinonFakeTimers | undefined;
+
+  beforeEach(async () => {
+    store = await freshStore();
+    connector = await new LoopbackConnector().start();
+    bot = await startTestBot(store);
+    files = await writeMunicipality();
+  });
+
+  afterEach(async () => {
+    clock?.restore();
+    clock = undefined;
+    await bot.close();
+    await connector.stop();
+  });
+
+  async function install(...users: (typeof TEACHER)[]) {
+    for (const user of users) {
+      const response = await postActivity(bot.url, installationAdd(user, connector.url));
+      assert.equal(response.status, 200);
+    }
+  }
+
+  async function openCasesFor(pupilId: string) {
+    return (await store.cases.listOpen("S1")).filter((stored) => stored.value.pupilId === pupilId);
+  }
+
+  it("delivers the step 1 card to the contact teacher, records the answer and replaces the card", async () => {
+    await install(TEACHER);
+    assert.ok(await store.conversations.get(TEACHER.aadObjectId), "installing stores the teacher's conversation");
+
+    const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+    assert.equal(summary.casesOpened, 2, "P1 (10 %) and P4 (20 % since enrolment) reach the threshold");
+
+    const drained = await bot.sender.drain();
+    assert.equal(drained.sent, 2, "the teacher gets one card for each of their two pupils");
+    const emmaCard = connector.cards(personalConversationId(TEACHER)).find((card) => texts(card).includes("Emma Eksempel"));
+    assert.ok(emmaCard, "a card about Emma reached the teacher's 1:1 conversation");
+    assert.match(texts(emmaCard), /2 av 20 skoledager borte \(10 %\) fra 26\.10\.2026 til 20\.11\.2026/);
+    const execute = (emmaCard.actions as { type: string; verb: string; data: { caseId: string; schoolId: string } }[])[0];
+    assert.ok(execute);
+    assert.equal(execute.type, "Action.Execute");
+
+    const [emmaCase] = await openCasesFor("P1");
+    assert.equal(emmaCase?.value.caseId, execute.data.caseId);
+
+    const answer = await postActivity(
+      bot.url,
+      cardAction(TEACHER, connector.url, FOLLOW_UP_VERB, { ...execute.data, guardiansContacted: "yes", guardiansContactedOn: "2026-11-20", cause: "vague", pupilHeard: "no" }),
+    );
+    assert.equal(answer.status, 200);
+    const replacement = answer.body as { statusCode: number; type: string; value: Record<string, unknown> };
+    assert.equal(replacement.statusCode, 200);
+    assert.equal(replacement.type, "application/vnd.microsoft.card.adaptive");
+    assert.match(texts(replacement.value), /Besvart: Emma Eksempel/);
+    assert.equal(replacement.value.actions, undefined, "the answered card has no buttons");
+
+    const after = await store.cases.get("S1", execute.data.caseId);
+    assert.equal(after?.value.stage, "answered");
+    assert.deepEqual(after?.value.answers, { guardiansContacted: "yes", guardiansContactedOn: "2026-11-20", cause: "vague", pupilHeard: "no" });
+    assert.equal(after?.value.answeredBy, TEACHER.aadObjectId);
+    assert.ok(after?.value.answeredAt);
+    const audit = await store.audit.list();
+    assert.ok(audit.some((entry) => entry.action === "case.answer" && entry.actor === TEACHER.aadObjectId && entry.outcome === "done"));
+  });
+
+  it("does not open the case again while it is open, and never sends a message twice", async () => {
+    await install(TEACHER, OTHER_TEACHER);
+    const input = { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" };
+    const first = await nightly(store, input);
+    const second = await nightly(store, { ...input, asOf: "2026-11-23" });
+    assert.equal(first.notificationsQueued, 3, "P1 to one teacher, P4 to both of its teachers");
+    assert.equal(second.casesOpened, 0);
+    assert.equal(second.notificationsQueued, 0);
+    await Promise.all([bot.sender.drain(), bot.sender.drain()]);
+    await bot.sender.drain();
+    assert.equal(connector.cards().length, 3);
+    assert.ok((await store.outbox.list()).every((message) => message.status === "sent" && message.activityId));
+  });
+
+  it("refuses an answer from a teacher who is not the pupil's contact teacher, and changes nothing", async () => {
+    await install(TEACHER);
+    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+    const [emmaCase] = await openCasesFor("P1");
+    assert.ok(emmaCase);
+
+    const answer = await postActivity(
+      bot.url,
+      cardAction(OTHER_TEACHER, connector.url, FOLLOW_UP_VERB, { caseId: emmaCase.value.caseId, schoolId: "S1", guardiansContacted: "no", cause: "unknown", pupilHeard: "no" }),
+    );
+    const body = answer.body as { type: string; value: string };
+    assert.equal(body.type, "application/vnd.microsoft.activity.message");
+    assert.match(body.value, /Bare elevens kontaktlærer/);
+    const after = await store.cases.get("S1", emmaCase.value.caseId);
+    assert.equal(after?.value.stage, "awaiting-answer");
+    assert.equal(after?.etag, emmaCase.etag, "the case is untouched");
+    const audit = await store.audit.list();
+    assert.ok(audit.some((entry) => entry.actor === OTHER_TEACHER.aadObjectId && entry.outcome === "refused"));
+  });
+
+  it("asks again, in the card, when a required answer is missing", async () => {
+    await install(TEACHER);
+    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+    const [emmaCase] = await openCasesFor("P1");
+    assert.ok(emmaCase);
+    const answer = await postActivity(
+      bot.url,
+      cardAction(TEACHER, connector.url, FOLLOW_UP_VERB, { caseId: emmaCase.value.caseId, schoolId: "S1", guardiansContacted: "yes", cause: "known" }),
+    );
+    const body = answer.body as { type: string; value: Record<string, unknown> };
+    assert.equal(body.type, "application/vnd.microsoft.card.adaptive");
+    const card = texts(body.value);
+    assert.match(card, /Noe mangler eller er feil/);
+    assert.equal(card.match(/Svar på dette spørsmålet\./g)?.length, 2 + 3, "two problems shown, plus the three inputs' own required messages");
+    assert.equal((await store.cases.get("S1", emmaCase.value.caseId))?.value.stage, "awaiting-answer");
+  });
+
+  it("shows the answered card again on a second click, without a second answer", async () => {
+    await install(TEACHER);
+    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+    const [emmaCase] = await openCasesFor("P1");
+    assert.ok(emmaCase);
+    const submit = { caseId: emmaCase.value.caseId, schoolId: "S1", guardiansContacted: "no", cause: "unknown", pupilHeard: "yes" };
+    await postActivity(bot.url, cardAction(TEACHER, connector.url, FOLLOW_UP_VERB, submit));
+    const afterFirst = await store.cases.get("S1", emmaCase.value.caseId);
+    const second = await postActivity(bot.url, cardAction(TEACHER, connector.url, FOLLOW_UP_VERB, { ...submit, pupilHeard: "no" }));
+    assert.match(texts((second.body as { value: Record<string, unknown> }).value), /Besvart/);
+    const afterSecond = await store.cases.get("S1", emmaCase.value.caseId);
+    assert.equal(afterSecond?.etag, afterFirst?.etag);
+    assert.equal(afterSecond?.value.answers?.pupilHeard, "yes");
+  });
+
+  it("escalates an unanswered case to each of the school's leaders once the deadline has passed", async () => {
+    await install(TEACHER, LEADER, DEPUTY);
+    const input = { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation };
+    await nightly(store, { ...input, asOf: "2026-11-20" });
+    await bot.sender.drain();
+    const [emmaCase] = await openCasesFor("P1");
+    assert.equal(emmaCase?.value.dueOn, "2026-11-25", "3 school days after Friday 20 November is Wednesday 25 November");
+
+    // The clock says Wednesday morning in Oslo: the run judges Tuesday, the deadline has not passed.
+    clock = sinon.useFakeTimers({ now: new Date("2026-11-25T04:30:00Z"), toFake: ["Date"] });
+    const tuesday = await nightly(store, input);
+    assert.equal(tuesday.asOf, "2026-11-24");
+    assert.equal(tuesday.casesEscalated, 0);
+
+    clock.setSystemTime(new Date("2026-11-26T04:30:00Z"));
+    const wednesday = await nightly(store, input);
+    assert.equal(wednesday.asOf, "2026-11-25");
+    assert.equal(wednesday.casesEscalated, 2, "both P1 and P4 were opened on the 20th and are unanswered");
+    assert.equal(wednesday.notificationsQueued, 4, "two cases to two leaders");
+
+    await bot.sender.drain();
+    for (const leader of [LEADER, DEPUTY]) {
+      const cards = connector.cards(personalConversationId(leader)).map(texts);
+      assert.equal(cards.length, 2);
+      assert.ok(cards.some((card) => card.includes("Ubesvart sak: Emma Eksempel (7B, Testvik skole)") && card.includes("har ikke svart innen fristen 25.11.2026")));
+    }
+
+    clock.setSystemTime(new Date("2026-11-27T04:30:00Z"));
+    const thursday = await nightly(store, input);
+    assert.equal(thursday.casesEscalated, 0, "a case is escalated once");
+  });
+
+  it("keeps a message for a teacher who has not installed the app, and sends it once they do", async () => {
+    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+    const first = await bot.sender.drain();
+    assert.equal(first.waitingForConversation, 3, "P1 to one teacher, P4 to two");
+    assert.equal(connector.cards().length, 0);
+
+    await install(TEACHER);
+    const deadline = Date.now() + 5000;
+    while (connector.cards(personalConversationId(TEACHER)).length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(connector.cards(personalConversationId(TEACHER)).length, 2);
+  });
+});
