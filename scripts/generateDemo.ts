@@ -1,0 +1,161 @@
+/**
+ * Writes the demo municipality under demo/: an organisation file, a roster and an absence feed. Everything is
+ * synthetic and generated from a fixed seed, so the files are the same on every machine.
+ *   node dist/scripts/generateDemo.js
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { SchoolCalendar } from "../src/domain/calendar";
+import { addDays, type IsoDate } from "../src/domain/dates";
+
+const SEED = 20261120;
+const FIRST_DAY = "2026-08-17";
+const LAST_DAY = "2026-11-20";
+
+/** A small seeded pseudo-random generator (mulberry32): reproducible demo data, not security. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const random = seeded(SEED);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+const guid = (n: number) => `d0000000-0000-4000-8000-${n.toString().padStart(12, "0")}`;
+
+const FIRST_NAMES = ["Emma", "Nora", "Sofie", "Ella", "Maja", "Olivia", "Ingrid", "Leah", "Sara", "Frida", "Jakob", "Emil", "Noah", "Oliver", "Filip", "William", "Lucas", "Liam", "Henrik", "Aksel", "Tobias", "Johannes", "Ida", "Selma"];
+const LAST_NAMES = ["Fjellvik", "Strandli", "Bakketun", "Nesheim", "Lioskog", "Myrvang", "Haugland", "Sjøberg", "Åsheim", "Dalsrud", "Vikhammer", "Brekkeli"];
+
+export const DEMO_TEACHERS = [
+  { id: guid(101), name: "Demo Kontaktlærer 5A" },
+  { id: guid(102), name: "Demo Kontaktlærer 5B" },
+  { id: guid(103), name: "Demo Kontaktlærer 9A" },
+  { id: guid(104), name: "Demo Kontaktlærer 9B" },
+];
+const LEADERS = { FJS: [guid(201), guid(202)], FUS: [guid(203)] };
+const COORDINATOR = guid(301);
+
+const organisation = {
+  municipality: "Fjordvik kommune (demo)",
+  timeZone: "Europe/Oslo",
+  schools: [
+    {
+      id: "FJS",
+      name: "Fjordvik barneskole",
+      leaders: LEADERS.FJS,
+      resourceTeam: { teamId: "demo-team-fjs", channelId: "19:demo-ressursteam-fjs@thread.tacv2" },
+      calendar: {
+        schoolYear: { from: "2026-08-17", to: "2027-06-18" },
+        closed: [
+          { from: "2026-10-05", to: "2026-10-09", name: "Høstferie" },
+          { from: "2026-11-13", to: "2026-11-13", name: "Planleggingsdag" },
+          { from: "2026-12-21", to: "2027-01-01", name: "Juleferie" },
+        ],
+      },
+    },
+    {
+      id: "FUS",
+      name: "Fjordvik ungdomsskole",
+      leaders: LEADERS.FUS,
+      resourceTeam: { teamId: "demo-team-fus", channelId: "19:demo-ressursteam-fus@thread.tacv2" },
+      calendar: {
+        schoolYear: { from: "2026-08-17", to: "2027-06-18" },
+        closed: [
+          { from: "2026-10-05", to: "2026-10-09", name: "Høstferie" },
+          { from: "2026-12-21", to: "2027-01-01", name: "Juleferie" },
+        ],
+      },
+    },
+  ],
+  coordinators: [COORDINATOR],
+};
+
+type Profile = "steady" | "recent-rise" | "long-absence" | "scattered" | "late-starter";
+
+interface DemoPupil {
+  id: string;
+  name: string;
+  schoolId: "FJS" | "FUS";
+  group: string;
+  grade: number;
+  teacherId: string;
+  enrolledFrom?: IsoDate;
+  profile: Profile;
+}
+
+const GROUPS = [
+  { schoolId: "FJS" as const, group: "5A", grade: 5, teacher: DEMO_TEACHERS[0] },
+  { schoolId: "FJS" as const, group: "5B", grade: 5, teacher: DEMO_TEACHERS[1] },
+  { schoolId: "FUS" as const, group: "9A", grade: 9, teacher: DEMO_TEACHERS[2] },
+  { schoolId: "FUS" as const, group: "9B", grade: 9, teacher: DEMO_TEACHERS[3] },
+];
+const PROFILES: Profile[] = ["steady", "steady", "steady", "steady", "steady", "steady", "scattered", "recent-rise", "long-absence", "late-starter"];
+
+const pupils: DemoPupil[] = [];
+let number = 1;
+for (const group of GROUPS) {
+  for (let index = 0; index < 10; index += 1) {
+    const profile = PROFILES[index] as Profile;
+    pupils.push({
+      id: `DEMO${String(number).padStart(4, "0")}`,
+      name: `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`,
+      schoolId: group.schoolId,
+      group: group.group,
+      grade: group.grade,
+      teacherId: group.teacher?.id ?? "",
+      enrolledFrom: profile === "late-starter" ? "2026-11-02" : undefined,
+      profile,
+    });
+    number += 1;
+  }
+}
+
+const calendars = new Map(organisation.schools.map((school) => [school.id, new SchoolCalendar(school.calendar)]));
+const rows: string[] = ["pupil_id,date,kind,documented,lesson,subject,minutes,reason"];
+const SUBJECTS = ["NOR", "MAT", "ENG", "NAT", "KRØ", "KRO", "SAF", "MUS"];
+for (const pupil of pupils) {
+  const calendar = calendars.get(pupil.schoolId) as SchoolCalendar;
+  const recentFrom = addDays(LAST_DAY, -27);
+  for (let date = FIRST_DAY; date <= LAST_DAY; date = addDays(date, 1)) {
+    if (!calendar.isSchoolDay(date) || (pupil.enrolledFrom && date < pupil.enrolledFrom)) continue;
+    const recent = date >= recentFrom;
+    const chance = {
+      steady: 0.012,
+      scattered: 0.045,
+      "recent-rise": recent ? 0.22 : 0.02,
+      "long-absence": date >= "2026-11-09" ? 0.95 : 0.04,
+      "late-starter": 0.2,
+    }[pupil.profile];
+    const documented = pick(["yes", "yes", "no", "pending"]);
+    if (random() < chance) {
+      rows.push(`${pupil.id},${date},day,${documented},,,,${documented === "yes" ? "SYK" : ""}`);
+    } else if (random() < 0.03) {
+      rows.push(`${pupil.id},${date},late,${pick(["yes", "no"])},1,${pick(SUBJECTS)},${5 + Math.floor(random() * 30)},`);
+    } else if (random() < 0.03) {
+      rows.push(`${pupil.id},${date},lesson,${pick(["yes", "no"])},${1 + Math.floor(random() * 6)},${pick(SUBJECTS)},,`);
+    }
+  }
+}
+
+// Two rows that a real export could contain by mistake, to show how a bad row is reported and the rest imported.
+rows.push("DEMO9999,2026-11-19,day,no,,,,", "DEMO0003,31.02.2026,day,no,,,,");
+
+const roster = [
+  "pupil_id,pupil_name,school_id,group,grade,contact_teacher_id,enrolled_from",
+  ...pupils.map((pupil) => [pupil.id, pupil.name, pupil.schoolId, pupil.group, pupil.grade, pupil.teacherId, pupil.enrolledFrom ?? ""].join(",")),
+];
+
+async function main() {
+  const folder = join(__dirname, "..", "..", "demo");
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, "organisation.json"), `${JSON.stringify(organisation, null, 2)}\n`);
+  await writeFile(join(folder, "roster.csv"), `${roster.join("\n")}\n`);
+  await writeFile(join(folder, "feed.csv"), `${rows.join("\n")}\n`);
+  console.log(`demo/: ${pupils.length} pupils, ${rows.length - 1} feed rows, as of ${LAST_DAY}`);
+}
+
+if (require.main === module) void main();
