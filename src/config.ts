@@ -32,6 +32,13 @@ export const ConfigSchema = z.object({
     .transform((value) => toLocale(value))
     .describe("Language of users who have not chosen one: nb, nn or en."),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("How much is logged."),
+}).superRefine((config, ctx) => {
+  if (config.BOT_ID && config.BOT_TYPE === "SingleTenant" && !config.BOT_TENANT_ID) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_TENANT_ID"], message: "is required when BOT_ID is set and BOT_TYPE is SingleTenant" });
+  }
+  if (config.BOT_ID && config.BOT_TYPE !== "UserAssignedMSI" && !config.BOT_PASSWORD) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_PASSWORD"], message: `is required when BOT_ID is set and BOT_TYPE is ${config.BOT_TYPE}` });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

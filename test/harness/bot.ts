@@ -12,8 +12,8 @@ export function startTestBot(store: Store, options: { clock?: Clock; botId?: str
     config: {
       PORT: 0,
       BOT_ID: options.botId,
-      BOT_PASSWORD: undefined,
-      BOT_TENANT_ID: undefined,
+      BOT_PASSWORD: options.botId ? "test-secret" : undefined,
+      BOT_TENANT_ID: options.botId ? "00000000-0000-4000-8000-0000000000aa" : undefined,
       BOT_TYPE: "SingleTenant",
       OUTBOX_POLL_SECONDS: 3600,
       DEFAULT_LOCALE: "nb",

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { openStore } from "../src/store";
+import { azuriteConnectionString } from "./harness/rootHooks";
+import { writeMunicipality } from "./harness/municipality";
+
+const run = promisify(execFile);
+const CLI = join(__dirname, "..", "src", "cli.js");
+
+async function nightlyCli(args: string[], tablePrefix: string) {
+  try {
+    const { stdout } = await run(process.execPath, [CLI, "nightly", ...args], {
+      env: { ...process.env, STORAGE_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: tablePrefix, LOG_LEVEL: "silent" },
+    });
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string };
+    return { code: failed.code, stdout: failed.stdout };
+  }
+}
+
+describe("npm run nightly (the nightly job from a terminal)", () => {
+  it("ends its output with one JSON line: rows, accepted, rejected, casesOpened, notificationsQueued", async () => {
+    const files = await writeMunicipality({ feed: "pupil_id,date,kind,documented\nP1,2026-11-02,day,no\nGHOST,2026-11-03,day,no\nP1,2026-11-19,day,yes\n" });
+    const prefix = `cli${Date.now().toString(36)}`;
+    const { code, stdout } = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20", "--json"], prefix);
+    assert.equal(code, 0);
+    const lines = stdout.trim().split("\n");
+    const summary = JSON.parse(lines[lines.length - 1] ?? "");
+    assert.equal(summary.rows, 3);
+    assert.equal(summary.accepted, 2);
+    assert.deepEqual(summary.rejected.map((row: { line: number }) => row.line), [3]);
+    assert.equal(typeof summary.rejected[0].reason, "string");
+    assert.equal(summary.casesOpened, 1);
+    assert.equal(summary.notificationsQueued, 1);
+    assert.match(stdout, /Linje 3: ukjent elev/);
+
+    const store = await openStore({ connectionString: azuriteConnectionString(), tablePrefix: prefix });
+    assert.equal((await store.outbox.list()).length, 1, "the message waits in the outbox for the bot to send it");
+  });
+
+  it("stores nothing with --dry-run", async () => {
+    const files = await writeMunicipality();
+    const prefix = `dry${Date.now().toString(36)}`;
+    const { code, stdout } = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20", "--dry-run", "--json"], prefix);
+    assert.equal(code, 0);
+    assert.equal(JSON.parse(stdout.trim().split("\n").pop() ?? "").casesOpened, 2);
+    const store = await openStore({ connectionString: azuriteConnectionString(), tablePrefix: prefix });
+    assert.equal((await store.cases.listOpen()).length, 0);
+  });
+
+  it("exits with status 2 and says what is wrong for a missing file or a bad date", async () => {
+    const files = await writeMunicipality();
+    const missing = await nightlyCli(["--feed", join(files.folder, "nope.csv"), "--roster", files.roster, "--org", files.organisation, "--json"], "clix");
+    assert.equal(missing.code, 2);
+    assert.match(missing.stdout, /filen finnes ikke/);
+    const badDate = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "20.13.2026"], "clix");
+    assert.equal(badDate.code, 2);
+  });
+});

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import type { Store } from "../../src/store";
+import { nightly } from "../harness/bot";
+import { FEED_CSV, writeMunicipality } from "../harness/municipality";
+import { freshStore } from "../harness/store";
+
+const AS_OF = "2026-11-20";
+
+describe("the nightly job", () => {
+  let store: Store;
+
+  beforeEach(async () => {
+    store = await freshStore();
+  });
+
+  it("reports a row for an unknown pupil and a row with an impossible date by line and reason, and imports the rest", async () => {
+    const feed = [
+      "pupil_id,date,kind,documented",
+      "P1,2026-11-02,day,no",
+      "NOBODY,2026-11-03,day,no",
+      "",
+      "P1,31.02.2026,day,no",
+      "P1,19.11.2026,day,yes",
+      "P2,2026-11-21,day,no",
+      "P2,2026-11-10,holiday,no",
+      "P2,2026-11-10,day,maybe",
+    ].join("\r\n");
+    const files = await writeMunicipality({ feed });
+    const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF });
+
+    assert.equal(summary.rows, 7, "data rows read: not the header, not the blank line");
+    assert.equal(summary.accepted, 2);
+    assert.deepEqual(
+      summary.rejected.map(({ line, code }) => ({ line, code })),
+      [
+        { line: 3, code: "feed.unknownPupil" },
+        { line: 5, code: "feed.invalidDate" },
+        { line: 7, code: "feed.notSchoolDay" },
+        { line: 8, code: "feed.invalidKind" },
+        { line: 9, code: "feed.invalidDocumented" },
+      ],
+    );
+    assert.match(summary.rejected[1]?.reason ?? "", /31\.02\.2026/);
+    assert.match(summary.rejected[2]?.reason ?? "", /helg/);
+    assert.equal(summary.casesOpened, 1, "the good rows of the same file still open Emma's case");
+    const stored = await store.absence.listSchool("S1");
+    assert.deepEqual(stored.get("P1")?.map((day) => day.date).sort(), ["2026-11-02", "2026-11-19"]);
+  });
+
+  it("rejects a file that is not a feed whole, and changes nothing already stored", async () => {
+    const good = await writeMunicipality();
+    await nightly(store, { feedPath: good.feed, rosterPath: good.roster, organisationPath: good.organisation, asOf: AS_OF });
+    const before = await store.absence.listSchool("S1");
+
+    for (const feed of ["pupil_id,when,kind,documented\nP1,2026-11-02,day,no", "", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08])]) {
+      const files = await writeMunicipality({ feed });
+      const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-23" });
+      assert.ok(summary.fileRejected, "the whole file is rejected");
+      assert.equal(summary.ok, false);
+      assert.equal(summary.casesOpened, 0);
+    }
+    assert.deepEqual(await store.absence.listSchool("S1"), before);
+    assert.equal((await store.runs.latest())?.asOf, AS_OF, "no run was recorded for the rejected files");
+  });
+
+  it("says which column is missing", async () => {
+    const files = await writeMunicipality({ feed: "pupil_id,date,kind\nP1,2026-11-02,day" });
+    const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF });
+    assert.equal(summary.fileRejected?.code, "file.missingColumns");
+    assert.match(summary.fileRejected?.reason ?? "", /documented/);
+  });
+
+  it("replaces a pupil's day when the day is read again (a correction), and reading the same file twice changes nothing", async () => {
+    const files = await writeMunicipality();
+    const input = { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF };
+    await nightly(store, input);
+    const once = await store.absence.listSchool("S1");
+    await nightly(store, input);
+    assert.deepEqual(await store.absence.listSchool("S1"), once);
+
+    const correction = await writeMunicipality({ feed: "pupil_id,date,kind,documented\nP1,2026-11-19,present,yes" });
+    await nightly(store, { ...input, feedPath: correction.feed });
+    const p1 = (await store.absence.listSchool("S1")).get("P1") ?? [];
+    assert.deepEqual(p1.find((day) => day.date === "2026-11-19")?.events, [{ kind: "present", documented: "yes" }]);
+    assert.equal(p1.length, 2);
+  });
+
+  it("stores nothing and queues nothing in a dry run, but says what would happen", async () => {
+    const files = await writeMunicipality();
+    const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF, dryRun: true });
+    assert.equal(summary.dryRun, true);
+    assert.equal(summary.casesOpened, 2);
+    assert.equal(summary.notificationsQueued, 3);
+    assert.equal((await store.absence.listSchool("S1")).size, 0);
+    assert.equal((await store.cases.listOpen()).length, 0);
+    assert.equal((await store.outbox.list()).length, 0);
+  });
+
+  it("uses the thresholds from the organisation file's settings", async () => {
+    const files = await writeMunicipality({
+      organisation: {
+        ...JSON.parse(JSON.stringify((await import("../harness/municipality")).ORGANISATION)),
+        settings: { rules: { absencePercentage: { minPercent: 25 } } },
+      },
+    });
+    const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF });
+    assert.equal(summary.casesOpened, 0, "nobody reaches 25 %");
+    assert.equal(FEED_CSV.split("\n").length - 1, summary.rows);
+  });
+
+  it("lets only one run work at a time", async () => {
+    const files = await writeMunicipality();
+    const input = { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF };
+    const [first, second] = await Promise.all([nightly(store, input), nightly(store, input)]);
+    const skipped = [first, second].filter((summary) => summary.skipped);
+    assert.equal(skipped.length, 1);
+    assert.equal(first.casesOpened + second.casesOpened, 2);
+  });
+});

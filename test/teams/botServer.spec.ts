@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import type { Store } from "../../src/store";
+import { message, postActivity } from "../harness/activities";
+import { nightly, startTestBot } from "../harness/bot";
+import { LoopbackConnector } from "../harness/loopbackConnector";
+import { TEACHER, writeMunicipality } from "../harness/municipality";
+import { freshStore } from "../harness/store";
+
+describe("the bot server", () => {
+  let store: Store;
+  let connector: LoopbackConnector;
+
+  beforeEach(async () => {
+    store = await freshStore();
+    connector = await new LoopbackConnector().start();
+  });
+
+  afterEach(async () => {
+    await connector.stop();
+  });
+
+  it("answers the health check with the storage status and the last nightly run", async () => {
+    const bot = await startTestBot(store);
+    try {
+      const first = await (await fetch(`${bot.url}/healthz`)).json();
+      assert.deepEqual(first, { status: "ok", storage: "ok", mode: "local", lastNightlyRun: null });
+
+      const files = await writeMunicipality();
+      await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+      const health = (await (await fetch(`${bot.url}/healthz`)).json()) as { lastNightlyRun: { asOf: string; finishedAt: string } };
+      assert.equal(health.lastNightlyRun.asOf, "2026-11-20");
+      assert.ok(Date.parse(health.lastNightlyRun.finishedAt));
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("stores the conversation of a user who writes to the bot, and answers in bokmål", async () => {
+    const bot = await startTestBot(store);
+    try {
+      const response = await postActivity(bot.url, message(TEACHER, connector.url, "hei"));
+      assert.equal(response.status, 200);
+      const stored = await store.conversations.get(TEACHER.aadObjectId);
+      assert.equal((stored?.reference.conversation as { id: string }).id, `a:personal-${TEACHER.aadObjectId}`);
+      const replies = connector.sent();
+      assert.equal(replies.length, 1);
+      assert.match(String(replies[0]?.text), /Du får et kort fra meg/);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("refuses an activity without a Bot Framework token when BOT_ID is set, and changes nothing", async () => {
+    const bot = await startTestBot(store, { botId: "00000000-0000-4000-8000-00000000b07" });
+    try {
+      const response = await fetch(`${bot.url}/api/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(message(TEACHER, connector.url, "hei")),
+      });
+      assert.equal(response.status, 401);
+      const forged = await postActivity(bot.url, message(TEACHER, connector.url, "hei"), { authorization: "Bearer not-a-token" });
+      assert.equal(forged.status, 401);
+      assert.equal(await store.conversations.get(TEACHER.aadObjectId), undefined);
+      assert.equal(connector.received.length, 0);
+    } finally {
+      await bot.close();
+    }
+  });
+});
