@@ -131,11 +131,12 @@ for (const pupil of pupils) {
       "late-starter": 0.2,
     }[pupil.profile];
     const documented = pick(["yes", "yes", "no", "pending"]);
-    if (random() < chance) {
+    const roll = random();
+    if (roll < chance) {
       rows.push(`${pupil.id},${date},day,${documented},,,,${documented === "yes" ? "SYK" : ""}`);
-    } else if (random() < 0.03) {
+    } else if (roll < chance + 0.03) {
       rows.push(`${pupil.id},${date},late,${pick(["yes", "no"])},1,${pick(SUBJECTS)},${5 + Math.floor(random() * 30)},`);
-    } else if (random() < 0.03) {
+    } else if (roll < chance + 0.06) {
       rows.push(`${pupil.id},${date},lesson,${pick(["yes", "no"])},${1 + Math.floor(random() * 6)},${pick(SUBJECTS)},,`);
     }
   }

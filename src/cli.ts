@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { systemClock } from "./clock";
-import { readConfig } from "./config";
+import { loadDotEnv, readConfig } from "./config";
 import { parseDate } from "./domain/dates";
 import { toLocale, translator } from "./i18n";
 import { runNightly, type NightlySummary } from "./jobs/nightly";
@@ -66,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  loadDotEnv();
   const config = readConfig();
   const lang = toLocale(args.lang ?? config.DEFAULT_LOCALE);
   const logger = createLogger({ level: config.LOG_LEVEL, destination: 2 });

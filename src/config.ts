@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import { toLocale } from "./i18n";
 
@@ -7,7 +8,7 @@ const optionalText = z
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
 /** Every environment variable the product reads, with its default and what it is for (.env.example mirrors it). */
-export const ConfigSchema = z.object({
+export const ConfigShape = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978).describe("Port of the bot's HTTP server."),
   BOT_ID: optionalText.describe("The Azure Bot's Microsoft app id. Empty: local mode, no token checks (never in production)."),
   BOT_PASSWORD: optionalText.describe("The app's client secret (from Key Vault in production)."),
@@ -32,7 +33,9 @@ export const ConfigSchema = z.object({
     .transform((value) => toLocale(value))
     .describe("Language of users who have not chosen one: nb, nn or en."),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("How much is logged."),
-}).superRefine((config, ctx) => {
+});
+
+export const ConfigSchema = ConfigShape.superRefine((config, ctx) => {
   if (config.BOT_ID && config.BOT_TYPE === "SingleTenant" && !config.BOT_TENANT_ID) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_TENANT_ID"], message: "is required when BOT_ID is set and BOT_TYPE is SingleTenant" });
   }
@@ -51,4 +54,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${problems}`);
   }
   return parsed.data;
+}
+
+/** Reads `.env` from the working folder, if there is one; variables already set in the environment win. */
+export function loadDotEnv(path = ".env"): void {
+  if (existsSync(path)) process.loadEnvFile(path);
 }

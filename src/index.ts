@@ -1,5 +1,5 @@
 import { systemClock } from "./clock";
-import { readConfig } from "./config";
+import { loadDotEnv, readConfig } from "./config";
 import { readOrganisationFile } from "./feeds/organisationFile";
 import { translator } from "./i18n";
 import { runNightly } from "./jobs/nightly";
@@ -10,6 +10,7 @@ import { startBotServer } from "./teams/botServer";
 
 /** The composition root: configuration, storage, the bot server, and the nightly schedule. */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = readConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
   const opened = await openConfiguredStore(config, logger);
