@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import sinon from "sinon";
 import type { Store } from "../../src/store";
 import { message, postActivity } from "../harness/activities";
 import { nightly, startTestBot } from "../harness/bot";
@@ -52,6 +53,8 @@ describe("the bot server", () => {
 
   it("refuses an activity without a Bot Framework token when BOT_ID is set, and changes nothing", async () => {
     const bot = await startTestBot(store, { botId: "00000000-0000-4000-8000-00000000b07" });
+    // The Bot Framework adapter prints each refused request to the console; keep the test output readable.
+    const quiet = sinon.stub(console, "error");
     try {
       const response = await fetch(`${bot.url}/api/messages`, {
         method: "POST",
@@ -64,6 +67,7 @@ describe("the bot server", () => {
       assert.equal(await store.conversations.get(TEACHER.aadObjectId), undefined);
       assert.equal(connector.received.length, 0);
     } finally {
+      quiet.restore();
       await bot.close();
     }
   });
