@@ -3,7 +3,8 @@ import { systemClock } from "./clock";
 import { loadDotEnv, readConfig } from "./config";
 import { parseDate } from "./domain/dates";
 import { toLocale, translator } from "./i18n";
-import { runNightly, type NightlySummary } from "./jobs/nightly";
+import { runNightly } from "./jobs/nightly";
+import { summaryText } from "./jobs/summaryText";
 import { createLogger } from "./log";
 import { openConfiguredStore } from "./store/open";
 
@@ -16,21 +17,6 @@ checks every pupil against the thresholds, opens cases, escalates unanswered one
   --json      end the output with one line of JSON (the run summary)
   --lang      language of the summary (default: DEFAULT_LOCALE, bokmål)
 Exit status: 0 done, 2 wrong arguments or a file rejected whole, 3 another run was in progress, 1 failure.`;
-
-function printSummary(summary: NightlySummary, lang: ReturnType<typeof toLocale>, json: boolean): void {
-  const t = translator(lang);
-  if (summary.fileRejected) {
-    console.log(t("run.fileRejected", { file: summary.fileRejected.file, reason: summary.fileRejected.reason }));
-  } else {
-    console.log(t("run.summary", { asOf: summary.asOf ?? "", rows: summary.rows, accepted: summary.accepted, rejectedCount: summary.rejected.length }));
-    for (const row of summary.rejected) console.log(`  ${t("run.rejectedRow", { line: row.line, reason: row.reason })}`);
-    for (const row of summary.roster.rejected) console.log(`  roster ${t("run.rejectedRow", { line: row.line, reason: row.reason })}`);
-    console.log(t("run.cases", { casesOpened: summary.casesOpened, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
-    if (summary.dryRun) console.log(t("run.dryRun"));
-    if (summary.skipped) console.log(summary.skipped);
-  }
-  if (json) console.log(JSON.stringify(summary));
-}
 
 export async function main(argv: string[]): Promise<number> {
   let args;
@@ -76,7 +62,8 @@ export async function main(argv: string[]): Promise<number> {
       { store: opened.store, clock: systemClock, logger, t: translator(lang) },
       { feedPath: args.feed, rosterPath: args.roster, organisationPath: args.org, asOf, dryRun: args["dry-run"] },
     );
-    printSummary(summary, lang, args.json);
+    for (const line of summaryText(summary, translator(lang))) console.log(line);
+    if (args.json) console.log(JSON.stringify(summary));
     if (summary.fileRejected) return 2;
     if (summary.skipped) return 3;
     return 0;

@@ -3,6 +3,7 @@ import { systemClock } from "./clock";
 import { readConfig } from "./config";
 import { translator } from "./i18n";
 import { runNightly } from "./jobs/nightly";
+import { summaryText } from "./jobs/summaryText";
 import { createLogger } from "./log";
 import { openStore } from "./store";
 import { startEmbeddedAzurite } from "./store/embeddedAzurite";
@@ -38,9 +39,7 @@ async function main(): Promise<void> {
       asOf: DEMO_AS_OF,
     },
   );
-  console.log(t("run.summary", { asOf: DEMO_AS_OF, rows: summary.rows, accepted: summary.accepted, rejectedCount: summary.rejected.length }));
-  for (const row of summary.rejected) console.log(`  ${t("run.rejectedRow", { line: row.line, reason: row.reason })}`);
-  console.log(t("run.cases", { casesOpened: summary.casesOpened, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
+  for (const line of summaryText(summary, t)) console.log(line);
   console.log(JSON.stringify(summary));
 
   if (once) {

@@ -49,6 +49,8 @@ export const en: Record<MessageKey, string> = {
   "run.cases": "Cases opened: {{casesOpened}}. Cases escalated: {{casesEscalated}}. Messages queued: {{notificationsQueued}}.",
   "run.dryRun": "Dry run: nothing was stored and no messages were queued.",
   "run.rejectedRow": "Line {{line}}: {{reason}}",
+  "run.rosterRejectedRow": "Roster, line {{line}}: {{reason}}",
+  "run.skipped": "Another nightly run is in progress. This one did nothing.",
   "run.fileRejected": "The file {{file}} was rejected: {{reason}}. Nothing was changed.",
   "feed.unknownPupil": "unknown pupil: the pupil_id is not in the roster",
   "feed.invalidDate": "'{{value}}' is not a valid date (write YYYY-MM-DD or DD.MM.YYYY)",

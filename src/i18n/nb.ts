@@ -48,6 +48,8 @@ export const nb = {
   "run.cases": "Saker åpnet: {{casesOpened}}. Saker eskalert: {{casesEscalated}}. Meldinger i kø: {{notificationsQueued}}.",
   "run.dryRun": "Prøvekjøring: ingenting er lagret, og ingen meldinger er lagt i kø.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
+  "run.rosterRejectedRow": "Elevlisten, linje {{line}}: {{reason}}",
+  "run.skipped": "En annen nattlig kjøring pågår. Denne gjorde ingenting.",
   "run.fileRejected": "Filen {{file}} ble avvist: {{reason}}. Ingenting er endret.",
   "feed.unknownPupil": "ukjent elev: pupil_id finnes ikke i elevlisten",
   "feed.invalidDate": "«{{value}}» er ikke en gyldig dato (skriv ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)",

@@ -50,6 +50,8 @@ export const nn: Record<MessageKey, string> = {
   "run.cases": "Saker opna: {{casesOpened}}. Saker eskalerte: {{casesEscalated}}. Meldingar i kø: {{notificationsQueued}}.",
   "run.dryRun": "Prøvekøyring: ingenting er lagra, og ingen meldingar er lagde i kø.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
+  "run.rosterRejectedRow": "Elevlista, linje {{line}}: {{reason}}",
+  "run.skipped": "Ei anna nattleg køyring held på. Denne gjorde ingenting.",
   "run.fileRejected": "Fila {{file}} vart avvist: {{reason}}. Ingenting er endra.",
   "feed.unknownPupil": "ukjend elev: pupil_id finst ikkje i elevlista",
   "feed.invalidDate": "«{{value}}» er ikkje ein gyldig dato (skriv ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)",

@@ -133,7 +133,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
   const owner = randomUUID();
   const startedAt = clock.now();
   if (!dryRun && !(await store.nightlyLease.acquire(owner, startedAt, NIGHTLY_LEASE_MS))) {
-    summary.skipped = "another nightly run is in progress";
+    summary.skipped = "another-run-in-progress";
     logger.warn("nightly run skipped: another run holds the lease");
     return summary;
   }

@@ -45,6 +45,19 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     return (await store.cases.listOpen("S1")).filter((stored) => stored.value.pupilId === pupilId);
   }
 
+  /** Runs the night of 20 November with the teacher installed, and returns Emma's (P1's) open case. */
+  async function emmasCase() {
+    await install(TEACHER);
+    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+    const [emmaCase] = await openCasesFor("P1");
+    assert.ok(emmaCase);
+    return emmaCase;
+  }
+
+  function answer(user: typeof TEACHER, caseId: string, answers: Record<string, string>) {
+    return postActivity(bot.url, cardAction(user, connector.url, FOLLOW_UP_VERB, { caseId, schoolId: "S1", ...answers }));
+  }
+
   it("delivers the step 1 card to the contact teacher, records the answer and replaces the card", async () => {
     await install(TEACHER);
     assert.ok(await store.conversations.get(TEACHER.aadObjectId), "installing stores the teacher's conversation");
@@ -99,16 +112,9 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
   });
 
   it("refuses an answer from a teacher who is not the pupil's contact teacher, and changes nothing", async () => {
-    await install(TEACHER);
-    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
-    const [emmaCase] = await openCasesFor("P1");
-    assert.ok(emmaCase);
-
-    const answer = await postActivity(
-      bot.url,
-      cardAction(OTHER_TEACHER, connector.url, FOLLOW_UP_VERB, { caseId: emmaCase.value.caseId, schoolId: "S1", guardiansContacted: "no", cause: "unknown", pupilHeard: "no" }),
-    );
-    const body = answer.body as { type: string; value: string };
+    const emmaCase = await emmasCase();
+    const refused = await answer(OTHER_TEACHER, emmaCase.value.caseId, { guardiansContacted: "no", cause: "unknown", pupilHeard: "no" });
+    const body = refused.body as { type: string; value: string };
     assert.equal(body.type, "application/vnd.microsoft.activity.message");
     assert.match(body.value, /Bare elevens kontaktlærer/);
     const after = await store.cases.get("S1", emmaCase.value.caseId);
@@ -119,15 +125,9 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
   });
 
   it("asks again, in the card, when a required answer is missing", async () => {
-    await install(TEACHER);
-    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
-    const [emmaCase] = await openCasesFor("P1");
-    assert.ok(emmaCase);
-    const answer = await postActivity(
-      bot.url,
-      cardAction(TEACHER, connector.url, FOLLOW_UP_VERB, { caseId: emmaCase.value.caseId, schoolId: "S1", guardiansContacted: "yes", cause: "known" }),
-    );
-    const body = answer.body as { type: string; value: Record<string, unknown> };
+    const emmaCase = await emmasCase();
+    const incomplete = await answer(TEACHER, emmaCase.value.caseId, { guardiansContacted: "yes", cause: "known" });
+    const body = incomplete.body as { type: string; value: Record<string, unknown> };
     assert.equal(body.type, "application/vnd.microsoft.card.adaptive");
     const card = texts(body.value);
     assert.match(card, /Noe mangler eller er feil/);
@@ -136,14 +136,11 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
   });
 
   it("shows the answered card again on a second click, without a second answer", async () => {
-    await install(TEACHER);
-    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
-    const [emmaCase] = await openCasesFor("P1");
-    assert.ok(emmaCase);
-    const submit = { caseId: emmaCase.value.caseId, schoolId: "S1", guardiansContacted: "no", cause: "unknown", pupilHeard: "yes" };
-    await postActivity(bot.url, cardAction(TEACHER, connector.url, FOLLOW_UP_VERB, submit));
+    const emmaCase = await emmasCase();
+    const submit = { guardiansContacted: "no", cause: "unknown", pupilHeard: "yes" };
+    await answer(TEACHER, emmaCase.value.caseId, submit);
     const afterFirst = await store.cases.get("S1", emmaCase.value.caseId);
-    const second = await postActivity(bot.url, cardAction(TEACHER, connector.url, FOLLOW_UP_VERB, { ...submit, pupilHeard: "no" }));
+    const second = await answer(TEACHER, emmaCase.value.caseId, { ...submit, pupilHeard: "no" });
     assert.match(texts((second.body as { value: Record<string, unknown> }).value), /Besvart/);
     const afterSecond = await store.cases.get("S1", emmaCase.value.caseId);
     assert.equal(afterSecond?.etag, afterFirst?.etag);
