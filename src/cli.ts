@@ -1,74 +1,99 @@
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { systemClock } from "./clock";
 import { loadDotEnv, readConfig } from "./config";
 import { parseDate } from "./domain/dates";
+import { settingsFromOrganisation } from "./domain/settings";
 import { toLocale, translator } from "./i18n";
 import { runNightly } from "./jobs/nightly";
-import { summaryText } from "./jobs/summaryText";
+import { summaryText, whatIfText } from "./jobs/summaryText";
+import { runWhatIf } from "./jobs/whatIf";
 import { createLogger } from "./log";
 import { openConfiguredStore } from "./store/open";
 
-const USAGE = `Usage: npm run nightly -- --feed FILE --roster FILE --org FILE [--as-of YYYY-MM-DD] [--dry-run] [--json] [--lang nb|nn|en]
+const USAGE = `Usage:
+  npm run nightly -- --feed FILE --roster FILE --org FILE [--as-of YYYY-MM-DD] [--dry-run] [--json] [--lang nb|nn|en]
+  npm run what-if -- --settings FILE [--as-of YYYY-MM-DD] [--json] [--lang nb|nn|en]
 
-Runs the nightly job once: reads the organisation file, the roster and the absence feed, stores what is new,
-checks every pupil against the thresholds, opens cases, escalates unanswered ones and queues the messages.
+nightly: runs the nightly job once: reads the organisation file, the roster and the absence feed, stores what is
+new, checks every pupil against the rules, opens and advances cases, escalates unanswered ones and queues the
+messages.
   --as-of     the last day to judge (default: yesterday in the organisation's time zone)
   --dry-run   read and evaluate, but store nothing and queue nothing
-  --json      end the output with one line of JSON (the run summary)
-  --lang      language of the summary (default: DEFAULT_LOCALE, bokmål)
+what-if: judges what is stored with the settings in FILE (the "settings" object of the organisation file: a
+preset, rules, per-school overrides) and reports what would change, without changing anything.
+  --json      end the output with one line of JSON
+  --lang      language of the text (default: DEFAULT_LOCALE, bokmål)
 Exit status: 0 done, 2 wrong arguments or a file rejected whole, 3 another run was in progress, 1 failure.`;
 
+const OPTIONS = {
+  feed: { type: "string" },
+  roster: { type: "string" },
+  org: { type: "string" },
+  settings: { type: "string" },
+  "as-of": { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  lang: { type: "string" },
+  help: { type: "boolean", default: false },
+} as const;
+
+class UsageError extends Error {}
+
 export async function main(argv: string[]): Promise<number> {
-  let args;
+  const command = argv[0] === "what-if" || argv[0] === "nightly" ? argv[0] : "nightly";
+  const rest = argv[0] === command ? argv.slice(1) : argv;
   try {
-    args = parseArgs({
-      args: argv[0] === "nightly" ? argv.slice(1) : argv,
-      options: {
-        feed: { type: "string" },
-        roster: { type: "string" },
-        org: { type: "string" },
-        "as-of": { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        lang: { type: "string" },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
+    const args = parseArgs({ args: rest, options: OPTIONS }).values;
+    if (args.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const asOf = args["as-of"] === undefined ? undefined : parseDate(args["as-of"]);
+    if (args["as-of"] !== undefined && asOf === undefined) throw new UsageError(`--as-of must be a date such as 2026-11-20, not '${args["as-of"]}'.`);
+    if (command === "nightly" && (!args.feed || !args.roster || !args.org)) throw new UsageError("--feed, --roster and --org are required.");
+    if (command === "what-if" && !args.settings) throw new UsageError("--settings is required.");
+
+    loadDotEnv();
+    const config = readConfig();
+    const lang = toLocale(args.lang ?? config.DEFAULT_LOCALE);
+    const t = translator(lang);
+    const logger = createLogger({ level: config.LOG_LEVEL, destination: 2 });
+    const opened = await openConfiguredStore(config, logger);
+    try {
+      if (command === "what-if") {
+        let proposed;
+        try {
+          proposed = settingsFromOrganisation(JSON.parse(await readFile(args.settings as string, "utf8")));
+        } catch (error) {
+          throw new UsageError(`${args.settings}: ${(error as Error).message}`);
+        }
+        const report = await runWhatIf({ store: opened.store, clock: systemClock }, { proposed, asOf });
+        const organisation = await opened.store.organisation.get();
+        if (!report || !organisation) {
+          console.log(t("whatIf.noData"));
+          return 2;
+        }
+        for (const line of whatIfText(report, t, new Map(organisation.schools.map((school) => [school.id, school.name])))) console.log(line);
+        if (args.json) console.log(JSON.stringify(report));
+        return 0;
+      }
+      const summary = await runNightly(
+        { store: opened.store, clock: systemClock, logger, t },
+        { feedPath: args.feed as string, rosterPath: args.roster as string, organisationPath: args.org as string, asOf, dryRun: args["dry-run"] },
+      );
+      for (const line of summaryText(summary, t)) console.log(line);
+      if (args.json) console.log(JSON.stringify(summary));
+      if (summary.fileRejected) return 2;
+      if (summary.skipped) return 3;
+      return 0;
+    } finally {
+      await opened.close();
+    }
   } catch (error) {
+    if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") !== true) throw error;
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!args.feed || !args.roster || !args.org) {
-    console.error(`--feed, --roster and --org are required.\n\n${USAGE}`);
-    return 2;
-  }
-  const asOf = args["as-of"] === undefined ? undefined : parseDate(args["as-of"]);
-  if (args["as-of"] !== undefined && asOf === undefined) {
-    console.error(`--as-of must be a date such as 2026-11-20, not '${args["as-of"]}'.`);
-    return 2;
-  }
-
-  loadDotEnv();
-  const config = readConfig();
-  const lang = toLocale(args.lang ?? config.DEFAULT_LOCALE);
-  const logger = createLogger({ level: config.LOG_LEVEL, destination: 2 });
-  const opened = await openConfiguredStore(config, logger);
-  try {
-    const summary = await runNightly(
-      { store: opened.store, clock: systemClock, logger, t: translator(lang) },
-      { feedPath: args.feed, rosterPath: args.roster, organisationPath: args.org, asOf, dryRun: args["dry-run"] },
-    );
-    for (const line of summaryText(summary, translator(lang))) console.log(line);
-    if (args.json) console.log(JSON.stringify(summary));
-    if (summary.fileRejected) return 2;
-    if (summary.skipped) return 3;
-    return 0;
-  } finally {
-    await opened.close();
   }
 }
 

@@ -37,7 +37,44 @@ export function isNorwegianPublicHoliday(date: IsoDate): boolean {
 
 /** Which days a school is open: weekdays of the school year that are neither public holidays nor closed days. */
 export class SchoolCalendar {
+  private schoolDays: IsoDate[] | undefined;
+
   constructor(private readonly definition: SchoolCalendarDefinition) {}
+
+  get schoolYear(): { from: IsoDate; to: IsoDate } {
+    return this.definition.schoolYear;
+  }
+
+  /** Every school day of the school year, oldest first (computed once). */
+  private allSchoolDays(): IsoDate[] {
+    if (!this.schoolDays) {
+      const days: IsoDate[] = [];
+      for (let date = this.definition.schoolYear.from; date <= this.definition.schoolYear.to; date = addDays(date, 1)) {
+        if (this.isSchoolDay(date)) days.push(date);
+      }
+      this.schoolDays = days;
+    }
+    return this.schoolDays;
+  }
+
+  /** Index of the first school day on or after `date`. */
+  private indexFrom(date: IsoDate): number {
+    const days = this.allSchoolDays();
+    let low = 0;
+    let high = days.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((days[middle] as IsoDate) < date) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The school days from `from` to `to`, both included, oldest first. */
+  schoolDaysIn(from: IsoDate, to: IsoDate): IsoDate[] {
+    if (from > to) return [];
+    return this.allSchoolDays().slice(this.indexFrom(from), this.indexFrom(addDays(to, 1)));
+  }
 
   whyNotASchoolDay(date: IsoDate): NotASchoolDayReason | undefined {
     const { schoolYear, closed } = this.definition;
@@ -54,13 +91,8 @@ export class SchoolCalendar {
 
   /** The last `count` school days on or before `asOf`, oldest first (fewer at the start of the school year). */
   lastSchoolDays(asOf: IsoDate, count: number): IsoDate[] {
-    const days: IsoDate[] = [];
-    let date = asOf > this.definition.schoolYear.to ? this.definition.schoolYear.to : asOf;
-    while (days.length < count && date >= this.definition.schoolYear.from) {
-      if (this.isSchoolDay(date)) days.push(date);
-      date = addDays(date, -1);
-    }
-    return days.reverse();
+    const end = this.indexFrom(addDays(asOf, 1));
+    return this.allSchoolDays().slice(Math.max(0, end - count), end);
   }
 
   /** The `count`-th school day after `date` (a deadline of 3 school days from Friday is Wednesday). */
@@ -77,10 +109,6 @@ export class SchoolCalendar {
 
   /** School days after `from` up to and including `to`. */
   schoolDaysBetween(from: IsoDate, to: IsoDate): number {
-    let count = 0;
-    for (let date = addDays(from, 1); date <= to; date = addDays(date, 1)) {
-      if (this.isSchoolDay(date)) count += 1;
-    }
-    return count;
+    return this.schoolDaysIn(addDays(from, 1), to).length;
   }
 }

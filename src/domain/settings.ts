@@ -1,28 +1,11 @@
 import { z } from "zod";
+import { RuleSchema, schemaOfKind, type Rule } from "./rules/definitions";
+import { PRESETS, PRESET_NAMES } from "./rules/presets";
 
 /**
- * Every setting is defined once, here: type, default and description. The engine, the chat commands, the
- * help text and the docs read this definition.
+ * The thresholds and the routine's numbers, defined once with their defaults and descriptions. A school's
+ * settings are the municipality's, with the school's overrides applied.
  */
-export const AbsencePercentageRuleSchema = z
-  .object({
-    enabled: z.boolean().default(true).describe("Whether the rule is checked at all."),
-    minPercent: z
-      .number()
-      .gt(0)
-      .max(100)
-      .default(10)
-      .describe("Whole days absent, documented or not, as a percentage of the school days in the window (inclusive)."),
-    windowSchoolDays: z
-      .number()
-      .int()
-      .min(1)
-      .max(200)
-      .default(20)
-      .describe("How many of the most recent school days the percentage is taken over."),
-  })
-  .strict();
-
 export const RoutineSettingsSchema = z
   .object({
     answerDeadlineSchoolDays: z
@@ -31,21 +14,106 @@ export const RoutineSettingsSchema = z
       .min(1)
       .max(30)
       .default(3)
-      .describe("School days the contact teacher has to answer before the school's leaders are told."),
+      .describe("school days the contact teacher has to answer before the school's leaders are told"),
   })
   .strict();
+
+const uniqueIds = (rules: readonly Rule[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  rules.forEach((rule, index) => {
+    if (seen.has(rule.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, "id"], message: `rule id '${rule.id}' is used twice` });
+    seen.add(rule.id);
+  });
+};
 
 export const SettingsSchema = z
   .object({
-    rules: z
-      .object({ absencePercentage: AbsencePercentageRuleSchema.default({}) })
-      .strict()
-      .default({}),
+    rules: z.array(RuleSchema).superRefine(uniqueIds).describe("the rule set: every rule that can flag a pupil"),
+    minEnrolledSchoolDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(5)
+      .describe("school days a pupil must have been enrolled before percentage and trend rules judge them"),
+    lessonsPerDay: z.number().int().min(1).max(12).default(6).describe("lessons in a school day, the denominator of lesson percentages"),
+    cooldownSchoolDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(200)
+      .default(10)
+      .describe("school days after a case is closed before a new case can open for the same pupil"),
     routine: RoutineSettingsSchema.default({}),
   })
   .strict();
-
 export type Settings = z.infer<typeof SettingsSchema>;
-export type AbsencePercentageRule = z.infer<typeof AbsencePercentageRuleSchema>;
 
-export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+/** What a school changes: parameters of the municipality's rules (by id), rules of its own, and numbers. */
+export const SchoolOverrideSchema = z
+  .object({
+    rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    addedRules: z.array(RuleSchema).default([]),
+    minEnrolledSchoolDays: z.number().int().min(0).max(100).optional(),
+    lessonsPerDay: z.number().int().min(1).max(12).optional(),
+    cooldownSchoolDays: z.number().int().min(0).max(200).optional(),
+    routine: RoutineSettingsSchema.partial().optional(),
+  })
+  .strict();
+export type SchoolOverride = z.infer<typeof SchoolOverrideSchema>;
+
+export const SettingsDocumentSchema = z
+  .object({
+    municipality: SettingsSchema,
+    schools: z.record(z.string(), SchoolOverrideSchema).default({}),
+  })
+  .strict();
+export type SettingsDocument = z.infer<typeof SettingsDocumentSchema>;
+
+/**
+ * The `settings` of the organisation file: a preset to start from (default `standard`), optionally the
+ * municipality's own rules and numbers, and per-school overrides.
+ */
+export const OrganisationSettingsSchema = z
+  .object({
+    preset: z.enum(PRESET_NAMES).default("standard"),
+    rules: z.array(z.unknown()).optional(),
+    minEnrolledSchoolDays: z.unknown().optional(),
+    lessonsPerDay: z.unknown().optional(),
+    cooldownSchoolDays: z.unknown().optional(),
+    routine: z.unknown().optional(),
+    schools: z.unknown().optional(),
+  })
+  .strict();
+
+/** The settings document an organisation file asks for. Throws a ZodError that says what is wrong. */
+export function settingsFromOrganisation(input: unknown): SettingsDocument {
+  const { preset, schools, ...own } = OrganisationSettingsSchema.parse(input ?? {});
+  const defined = Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined));
+  return SettingsDocumentSchema.parse({ municipality: { ...PRESETS[preset], ...defined }, schools: schools ?? {} });
+}
+
+export const DEFAULT_SETTINGS_DOCUMENT: SettingsDocument = settingsFromOrganisation({});
+
+/** A rule of the municipality with one school's changes applied; the result is checked against the rule's schema. */
+export function overrideRule(rule: Rule, changes: Record<string, unknown>): Rule {
+  return schemaOfKind(rule.kind).parse({ ...rule, ...changes, id: rule.id, kind: rule.kind }) as Rule;
+}
+
+/** The settings in force at one school. */
+export function settingsForSchool(document: SettingsDocument, schoolId: string): Settings {
+  const override = document.schools[schoolId];
+  if (!override) return document.municipality;
+  const base = document.municipality;
+  const rules = base.rules.map((rule) => {
+    const changes = override.rules[rule.id];
+    return changes ? overrideRule(rule, changes) : rule;
+  });
+  return {
+    rules: [...rules, ...override.addedRules],
+    minEnrolledSchoolDays: override.minEnrolledSchoolDays ?? base.minEnrolledSchoolDays,
+    lessonsPerDay: override.lessonsPerDay ?? base.lessonsPerDay,
+    cooldownSchoolDays: override.cooldownSchoolDays ?? base.cooldownSchoolDays,
+    routine: { ...base.routine, ...override.routine },
+  };
+}

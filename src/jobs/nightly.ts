@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock";
 import type { PupilDay } from "../domain/absence";
-import { escalate, isOpen, needsEscalation, openCase, type AbsenceCase } from "../domain/cases";
+import { decideCase, escalate, needsEscalation, type AbsenceCase } from "../domain/cases";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
 import type { Pupil } from "../domain/roster";
-import { evaluateAbsencePercentage } from "../domain/rules/absencePercentage";
-import { SettingsSchema, type Settings } from "../domain/settings";
+import { judgePupil } from "../domain/rules/engine";
+import { settingsForSchool, settingsFromOrganisation, type Settings, type SettingsDocument } from "../domain/settings";
 import { readAbsenceFeed, type AbsenceFeed } from "../feeds/absenceFeed";
 import { readOrganisationFile } from "../feeds/organisationFile";
 import { describeProblem, FileRejected, type RowRejection } from "../feeds/problem";
 import { readRoster, type Roster } from "../feeds/rosterFile";
 import type { Translate } from "../i18n";
+import { loadSchoolSnapshot } from "./schoolSnapshot";
 import type { Logger } from "../log";
 import type { Store } from "../store";
 import type { SchoolPupilDay } from "../store/absenceRepository";
@@ -41,8 +42,11 @@ export interface NightlySummary {
   rejected: RejectedRow[];
   roster: { rows: number; accepted: number; rejected: RejectedRow[] };
   casesOpened: number;
+  casesAdvanced: number;
   casesEscalated: number;
   notificationsQueued: number;
+  /** The version of the settings the run judged by. */
+  settingsVersion: number;
   /** Set when a whole file was rejected; then nothing stored has changed. */
   fileRejected?: { file: string; reason: string; code: string };
   /** Set when another run held the lease; then this run did nothing. */
@@ -68,8 +72,10 @@ function emptySummary(dryRun: boolean): NightlySummary {
     rejected: [],
     roster: { rows: 0, accepted: 0, rejected: [] },
     casesOpened: 0,
+    casesAdvanced: 0,
     casesEscalated: 0,
     notificationsQueued: 0,
+    settingsVersion: 0,
   };
 }
 
@@ -96,18 +102,13 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     rejections.map(({ line, problem }) => ({ line, reason: describeProblem(problem, t), code: problem.key }));
 
   let organisation: Organisation;
-  let settings: Settings;
+  let fileSettings: SettingsDocument;
   let roster: Roster;
   let feed: AbsenceFeed;
   let file = input.organisationPath;
   try {
     organisation = await readOrganisationFile(file);
-    const parsedSettings = SettingsSchema.safeParse(organisation.settings ?? {});
-    if (!parsedSettings.success) {
-      const detail = parsedSettings.error.issues.map((issue) => `settings.${issue.path.join(".")}: ${issue.message}`).join("; ");
-      throw new FileRejected({ key: "file.invalidOrganisation", params: { detail } });
-    }
-    settings = parsedSettings.data;
+    fileSettings = readSettings(organisation.settings);
     file = input.rosterPath;
     roster = await readRoster(file, new Set(organisation.schools.map((school) => school.id)));
     const pupils = new Map(roster.pupils.map((pupil) => [pupil.pupilId, pupil]));
@@ -139,12 +140,17 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
   }
   try {
     const feedDays = groupDays(feed);
+    let stored = await store.settings.current();
     if (!dryRun) {
       await store.organisation.save(organisation);
       await store.pupils.saveAll(roster.pupils);
       await store.absence.replaceDays(feedDays);
+      stored ??= await store.settings.save({ document: fileSettings, changedBy: "organisation-file", change: "initial settings from the organisation file", expectedVersion: 0, now: clock.now() });
     }
+    const document = stored?.document ?? fileSettings;
+    summary.settingsVersion = stored?.version ?? 0;
     for (const school of organisation.schools) {
+      const settings = settingsForSchool(document, school.id);
       await evaluateSchool({ deps, summary, school, settings, asOf, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), feedDays });
     }
     summary.ok = true;
@@ -152,7 +158,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
     }
     logger.info(
-      { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued, dryRun },
+      { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued, dryRun },
       "nightly run finished",
     );
     return summary;
@@ -173,61 +179,74 @@ async function evaluateSchool(input: {
 }): Promise<void> {
   const { deps, summary, school, settings, asOf, dryRun, pupils } = input;
   const { store, clock } = deps;
-  const calendar = calendarOf(school);
-  const daysByPupil = await store.absence.listSchool(school.id);
-  if (dryRun) overlay(daysByPupil, input.feedDays.filter((day) => day.schoolId === school.id));
-
-  const openCases = (await store.cases.listOpen(school.id)).filter((stored) => isOpen(stored.value));
-  const openByPupil = new Map(openCases.map((stored) => [`${stored.value.pupilId}\u0000${stored.value.concern}`, stored]));
+  const snapshot = await loadSchoolSnapshot(store, school);
+  const { calendar, openByPupil, lastClosedByPupil } = snapshot;
+  if (dryRun) overlay(snapshot.daysByPupil, input.feedDays.filter((day) => day.schoolId === school.id));
+  const dueOn = calendar.addSchoolDays(asOf, settings.routine.answerDeadlineSchoolDays);
+  const judging = { calendar, asOf, settings };
 
   const touched: { value: AbsenceCase; etag: string }[] = [];
   for (const pupil of pupils) {
-    const finding = evaluateAbsencePercentage({
-      rule: settings.rules.absencePercentage,
-      calendar,
-      asOf,
-      days: daysByPupil.get(pupil.pupilId) ?? [],
-      enrolledFrom: pupil.enrolledFrom,
+    const open = openByPupil.get(pupil.pupilId);
+    const lastClosed = lastClosedByPupil.get(pupil.pupilId);
+    const decision = decideCase({
+      findings: judgePupil(judging, snapshot.recordOf(pupil)),
+      openCase: open?.value,
+      lastClosed,
+      schoolDaysSinceClosed: lastClosed?.closedOn ? calendar.schoolDaysBetween(lastClosed.closedOn, asOf) : undefined,
+      cooldownSchoolDays: settings.cooldownSchoolDays,
+      newCase: { caseId: randomUUID(), schoolId: school.id, pupilId: pupil.pupilId, teacherIds: pupil.contactTeacherIds, asOf, dueOn, now: clock.now() },
     });
-    if (!finding) continue;
-    const absenceCase = openCase({
-      caseId: randomUUID(),
-      schoolId: school.id,
-      pupilId: pupil.pupilId,
-      finding,
-      teacherIds: pupil.contactTeacherIds,
-      asOf,
-      dueOn: calendar.addSchoolDays(asOf, settings.routine.answerDeadlineSchoolDays),
-      now: clock.now(),
-    });
-    if (openByPupil.has(`${pupil.pupilId}\u0000${absenceCase.concern}`)) continue;
-    summary.casesOpened += 1;
-    let etag = "*";
-    if (!dryRun) {
-      etag = await store.cases.insert(absenceCase);
-      await store.audit.record({ at: clock.now().toISOString(), actor: "system", action: "case.opened", subject: absenceCase.caseId, after: { stage: absenceCase.stage, finding }, outcome: "done" });
+    if (decision.action === "open") {
+      summary.casesOpened += 1;
+      const etag = dryRun ? "*" : await store.cases.insert(decision.absenceCase);
+      await audit(deps, dryRun, "case.opened", decision.absenceCase, undefined);
+      touched.push({ value: decision.absenceCase, etag });
+    } else if (decision.action === "advance" && open) {
+      summary.casesAdvanced += 1;
+      const etag = dryRun ? "*" : await store.cases.update(decision.absenceCase, open.etag);
+      await audit(deps, dryRun, "case.advanced", decision.absenceCase, { step: open.value.step });
+      openByPupil.set(pupil.pupilId, { value: decision.absenceCase, etag });
     }
-    touched.push({ value: absenceCase, etag });
   }
 
-  for (const stored of openCases) {
+  for (const stored of openByPupil.values()) {
     let current = stored.value;
     if (needsEscalation(current, asOf)) {
       current = escalate(current, school.leaders, clock.now());
       summary.casesEscalated += 1;
-      if (!dryRun) {
-        await store.audit.record({ at: clock.now().toISOString(), actor: "system", action: "case.escalated", subject: current.caseId, after: { escalatedTo: school.leaders }, outcome: "done" });
-      }
-    }
-    if (current !== stored.value) {
       if (!dryRun) stored.etag = await store.cases.update(current, stored.etag);
-      touched.push({ value: current, etag: stored.etag });
-    } else if (current.pendingNotices.length > 0) {
-      touched.push({ value: current, etag: stored.etag });
+      await audit(deps, dryRun, "case.escalated", current, undefined);
     }
+    if (current.pendingNotices.length > 0) touched.push({ value: current, etag: stored.etag });
   }
 
   for (const { value, etag } of touched) await handOverNotices(deps, summary, value, etag, dryRun);
+}
+
+async function audit(deps: NightlyDependencies, dryRun: boolean, action: string, absenceCase: AbsenceCase, before: unknown): Promise<void> {
+  if (dryRun) return;
+  await deps.store.audit.record({
+    at: deps.clock.now().toISOString(),
+    actor: "system",
+    action,
+    subject: absenceCase.caseId,
+    before,
+    after: { stage: absenceCase.stage, step: absenceCase.step, rules: absenceCase.findings.map((finding) => finding.ruleId), escalatedTo: absenceCase.escalatedTo },
+    outcome: "done",
+  });
+}
+
+/** The organisation file's settings, or a rejection of the file that says what is wrong. */
+function readSettings(input: unknown): SettingsDocument {
+  try {
+    return settingsFromOrganisation(input);
+  } catch (error) {
+    const issues = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues;
+    if (!issues) throw error;
+    const detail = issues.map((issue) => `settings.${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new FileRejected({ key: "file.invalidOrganisation", params: { detail } });
+  }
 }
 
 /** Dry runs see the feed as if it were stored. */
@@ -251,7 +270,7 @@ async function handOverNotices(deps: NightlyDependencies, summary: NightlySummar
   }
   if (absenceCase.pendingNotices.length === 0) return;
   for (const notice of absenceCase.pendingNotices) {
-    const added = await store.outbox.enqueue({ kind: notice.kind, caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, recipientId: notice.recipientId }, clock.now());
+    const added = await store.outbox.enqueue({ ...notice, caseId: absenceCase.caseId, schoolId: absenceCase.schoolId }, clock.now());
     if (added) summary.notificationsQueued += 1;
   }
   await store.cases.update({ ...absenceCase, pendingNotices: [] }, etag);

@@ -1,4 +1,5 @@
 import type { Translate } from "../i18n";
+import type { StepCounts, WhatIfReport } from "../domain/whatIf";
 import type { NightlySummary } from "./nightly";
 
 /** The run summary as lines for a person, in the reader's language. */
@@ -11,4 +12,21 @@ export function summaryText(summary: NightlySummary, t: Translate): string[] {
   if (summary.dryRun) lines.push(t("run.dryRun"));
   if (summary.skipped) lines.push(t("run.skipped"));
   return lines;
+}
+
+function stepCounts(counts: StepCounts, t: Translate): string {
+  const steps = Object.keys(counts).sort();
+  if (steps.length === 0) return t("whatIf.none");
+  return steps.map((step) => t("whatIf.step", { step, count: counts[step] ?? 0 })).join(", ");
+}
+
+/** A what-if report as lines for a person. */
+export function whatIfText(report: WhatIfReport, t: Translate, schoolNames: ReadonlyMap<string, string>): string[] {
+  return [
+    t("whatIf.title", { asOf: report.asOf }),
+    ...report.schools.map((school) =>
+      t("whatIf.school", { school: schoolNames.get(school.schoolId) ?? school.schoolId, current: stepCounts(school.current, t), proposed: stepCounts(school.proposed, t) }),
+    ),
+    t("whatIf.changes", { added: report.newFlags.length, dropped: report.droppedFlags.length, changed: report.changedSteps.length }),
+  ];
 }

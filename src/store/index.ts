@@ -7,6 +7,7 @@ import { OrganisationRepository } from "./organisationRepository";
 import { Outbox } from "./outbox";
 import { PupilRepository } from "./pupilRepository";
 import { RunRepository } from "./runRepository";
+import { SettingsRepository } from "./settingsRepository";
 import { Storage, type StorageOptions } from "./storage";
 
 /** Every repository over one storage account. */
@@ -20,6 +21,7 @@ export interface Store {
   runs: RunRepository;
   audit: AuditTrail;
   organisation: OrganisationRepository;
+  settings: SettingsRepository;
   nightlyLease: Lease;
 }
 
@@ -36,6 +38,7 @@ export async function openStore(options: StorageOptions): Promise<Store> {
     runs: new RunRepository(storage),
     audit: new AuditTrail(storage),
     organisation: new OrganisationRepository(storage),
+    settings: new SettingsRepository(storage),
     nightlyLease: new Lease(storage, "nightly"),
   };
 }

@@ -8,6 +8,7 @@ export type OutboxStatus = "pending" | "sending" | "sent" | "undeliverable";
 export interface OutboxMessage {
   id: string;
   kind: NoticeKind;
+  step: number;
   caseId: string;
   schoolId: string;
   recipientId: string;
@@ -27,6 +28,7 @@ interface OutboxEntity {
   rowKey: string;
   etag?: string;
   kind: string;
+  step: number;
   caseId: string;
   schoolId: string;
   recipientId: string;
@@ -42,14 +44,15 @@ interface OutboxEntity {
 
 const PARTITION = "message";
 
-export function outboxId(caseId: string, kind: NoticeKind, recipientId: string): string {
-  return `${caseId}|${kind}|${keyOf(recipientId)}`;
+export function outboxId(caseId: string, kind: NoticeKind, step: number, recipientId: string): string {
+  return `${caseId}|${kind}-${step}|${keyOf(recipientId)}`;
 }
 
 function fromEntity(entity: OutboxEntity): OutboxMessage {
   return {
     id: entity.rowKey,
     kind: entity.kind as NoticeKind,
+    step: entity.step,
     caseId: entity.caseId,
     schoolId: entity.schoolId,
     recipientId: entity.recipientId,
@@ -77,10 +80,10 @@ export class Outbox {
   }
 
   /** Adds the message unless it is there already; true when it was added. */
-  async enqueue(message: { kind: NoticeKind; caseId: string; schoolId: string; recipientId: string }, now: Date): Promise<boolean> {
+  async enqueue(message: { kind: NoticeKind; step: number; caseId: string; schoolId: string; recipientId: string }, now: Date): Promise<boolean> {
     const entity: OutboxEntity = {
       partitionKey: PARTITION,
-      rowKey: outboxId(message.caseId, message.kind, message.recipientId),
+      rowKey: outboxId(message.caseId, message.kind, message.step, message.recipientId),
       ...message,
       status: "pending",
       attempts: 0,

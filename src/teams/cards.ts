@@ -3,6 +3,7 @@ import type { School } from "../domain/organisation";
 import type { Pupil } from "../domain/roster";
 import { FOLLOW_UP_STEP, type AnswerProblem, type Question } from "../domain/routine";
 import { formatDate, formatDateTime, translator, type Locale, type MessageKey } from "../i18n";
+import { explainWithRule } from "../i18n/explain";
 
 /** An Adaptive Card as JSON; Teams renders version 1.5 on desktop and mobile. */
 export type AdaptiveCard = Record<string, unknown> & { type: "AdaptiveCard" };
@@ -30,21 +31,11 @@ function card(body: unknown[], actions: unknown[] = []): AdaptiveCard {
 
 const text = (value: string, extra: Record<string, unknown> = {}) => ({ type: "TextBlock", text: value, wrap: true, ...extra });
 
+/** Why the pupil is flagged: one line per rule reached, in numbers, with the rule behind it. */
 function reasonBlocks(view: CaseView) {
-  const t = translator(view.locale);
-  const { finding } = view.absenceCase;
-  return [
-    text(
-      t("card.followUp.reason", {
-        daysAbsent: finding.daysAbsent,
-        schoolDays: finding.schoolDays,
-        percent: finding.percent.toLocaleString(view.locale === "en" ? "en-GB" : "nb-NO"),
-        from: formatDate(view.locale, finding.from),
-        to: formatDate(view.locale, finding.to),
-      }),
-    ),
-    text(t("card.followUp.rule", { threshold: finding.thresholdPercent, window: finding.windowSchoolDays }), { isSubtle: true, size: "Small" }),
-  ];
+  return view.absenceCase.findings.map((finding, index) =>
+    text(explainWithRule(finding, view.locale), index === 0 ? {} : { spacing: "Small" }),
+  );
 }
 
 function questionInput(question: Question, locale: Locale, value: string | undefined) {

@@ -100,7 +100,7 @@ describe("the nightly job", () => {
     const files = await writeMunicipality({
       organisation: {
         ...JSON.parse(JSON.stringify((await import("../harness/municipality")).ORGANISATION)),
-        settings: { rules: { absencePercentage: { minPercent: 25 } } },
+        settings: { rules: [{ id: "days-percent", kind: "percentage", step: 1, minPercent: 25 }] },
       },
     });
     const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF });
