@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { closeCase, decideCase, followedUpThrough, recordAnswer, type AbsenceCase } from "../../src/domain/cases";
+import type { Finding } from "../../src/domain/rules/finding";
+import { rule } from "./rules/ruleKit";
+
+function finding(step: number, ruleId = `step-${step}`): Finding {
+  return {
+    ruleId,
+    kind: "count",
+    step,
+    from: "2026-10-26",
+    to: "2026-11-20",
+    value: 4,
+    threshold: 4,
+    inclusive: true,
+    count: 4,
+    unit: "events",
+    kinds: ["day"],
+    rule: rule({ id: ruleId, kind: "count", kinds: ["day"], min: 4, step }),
+  };
+}
+
+const newCase = { caseId: "00000000-0000-4000-8000-000000000001", schoolId: "S1", pupilId: "P1", teacherIds: ["T1"], asOf: "2026-11-20", dueOn: "2026-11-25", now: new Date("2026-11-21T04:30:00Z") };
+
+function opened(step: number): AbsenceCase {
+  const decision = decideCase({ findings: [finding(step)], openCase: undefined, lastClosed: undefined, schoolDaysSinceClosed: undefined, cooldownSchoolDays: 10, newCase });
+  assert.equal(decision.action, "open");
+  return { ...decision.absenceCase, pendingNotices: [] };
+}
+
+describe("cases and the ladder", () => {
+  it("opens one case at the highest step any rule started, and asks the contact teachers", () => {
+    const decision = decideCase({ findings: [finding(1), finding(2)], openCase: undefined, lastClosed: undefined, schoolDaysSinceClosed: undefined, cooldownSchoolDays: 10, newCase });
+    assert.equal(decision.action, "open");
+    assert.equal(decision.absenceCase.step, 2);
+    assert.deepEqual(decision.absenceCase.pendingNotices, [{ kind: "case-opened", recipientId: "T1", step: 2 }]);
+  });
+
+  it("does not nag when a rule fires again at the case's step or lower", () => {
+    const open = opened(2);
+    for (const step of [1, 2]) {
+      const decision = decideCase({ findings: [finding(step)], openCase: open, lastClosed: undefined, schoolDaysSinceClosed: undefined, cooldownSchoolDays: 10, newCase });
+      assert.equal(decision.action, "none");
+    }
+  });
+
+  it("climbs when a higher step fires, keeping the earlier step and its answers", () => {
+    const answered = recordAnswer(opened(1), { guardiansContacted: "yes" }, "T1", new Date("2026-11-23T10:00:00Z"));
+    const decision = decideCase({
+      findings: [finding(1), finding(3)],
+      openCase: answered,
+      lastClosed: undefined,
+      schoolDaysSinceClosed: undefined,
+      cooldownSchoolDays: 10,
+      newCase: { ...newCase, asOf: "2026-12-01", dueOn: "2026-12-04" },
+    });
+    assert.equal(decision.action, "advance");
+    const climbed = decision.absenceCase;
+    assert.equal(climbed.step, 3);
+    assert.equal(climbed.stage, "awaiting-answer");
+    assert.equal(climbed.dueOn, "2026-12-04");
+    assert.deepEqual(climbed.history.map((step) => [step.step, step.answers?.guardiansContacted]), [[1, "yes"]]);
+    assert.deepEqual(climbed.pendingNotices, [{ kind: "case-advanced", recipientId: "T1", step: 3 }]);
+    assert.equal(followedUpThrough(climbed), "2026-11-23");
+  });
+
+  it("opens a new case after a closed one only when the cool-down has passed", () => {
+    const closed = closeCase(opened(1), "improved", "2026-11-20");
+    const during = decideCase({ findings: [finding(1)], openCase: undefined, lastClosed: closed, schoolDaysSinceClosed: 9, cooldownSchoolDays: 10, newCase });
+    assert.equal(during.action, "cooling-down");
+    const after = decideCase({ findings: [finding(1)], openCase: undefined, lastClosed: closed, schoolDaysSinceClosed: 10, cooldownSchoolDays: 10, newCase });
+    assert.equal(after.action, "open");
+  });
+
+  it("does nothing without findings", () => {
+    assert.equal(decideCase({ findings: [], openCase: undefined, lastClosed: undefined, schoolDaysSinceClosed: undefined, cooldownSchoolDays: 10, newCase }).action, "none");
+  });
+});
