@@ -6,6 +6,8 @@ export const nb = {
     "Jeg har ingen kommandoer for deg ennå. Du får et kort fra meg når en av elevene dine trenger oppfølging.",
 
   "card.followUp.title": "Fravær å følge opp: {{name}} ({{group}})",
+  "card.step.current": "Steg {{step}} i fraværsrutinen",
+  "card.step.advanced": "Saken er løftet til steg {{step}} i fraværsrutinen",
   "card.followUp.intro": "Rutinen ber deg følge opp nå. Svar på spørsmålene – det tar under ett minutt.",
   "card.followUp.due": "Svar innen {{dueOn}}. Etter fristen får skoleledelsen beskjed.",
   "card.followUp.submit": "Send svar",

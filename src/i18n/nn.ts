@@ -8,6 +8,8 @@ export const nn: Record<MessageKey, string> = {
     "Eg har ingen kommandoar for deg enno. Du får eit kort frå meg når ein av elevane dine treng oppfølging.",
 
   "card.followUp.title": "Fråvær å følgje opp: {{name}} ({{group}})",
+  "card.step.current": "Steg {{step}} i fråværsrutinen",
+  "card.step.advanced": "Saka er løfta til steg {{step}} i fråværsrutinen",
   "card.followUp.intro": "Rutinen ber deg følgje opp no. Svar på spørsmåla – det tek under eitt minutt.",
   "card.followUp.due": "Svar innan {{dueOn}}. Etter fristen får skuleleiinga beskjed.",
   "card.followUp.submit": "Send svar",

@@ -62,6 +62,7 @@ export function followUpCard(view: CaseView, retry?: { problems: AnswerProblem[]
   const { absenceCase, pupil } = view;
   const body: unknown[] = [
     text(t("card.followUp.title", { name: pupil.name, group: pupil.group }), { weight: "Bolder", size: "Medium" }),
+    text(t(absenceCase.history.length > 0 ? "card.step.advanced" : "card.step.current", { step: absenceCase.step }), { isSubtle: true, size: "Small", spacing: "None" }),
     ...reasonBlocks(view),
     text(t("card.followUp.intro")),
   ];

@@ -117,7 +117,7 @@ export class OutboxSender {
     const stored = await store.cases.get(message.schoolId, message.caseId);
     const view = stored && (await loadCaseView(store, stored, locale));
     if (!view) return undefined;
-    if (message.kind === "case-opened") return MessageFactory.attachment(CardFactory.adaptiveCard(followUpCard(view)));
+    if (message.kind !== "case-escalated") return MessageFactory.attachment(CardFactory.adaptiveCard(followUpCard(view)));
     const today = dateInZone(clock.now(), view.timeZone);
     const since = calendarOf(view.school).schoolDaysBetween(view.absenceCase.openedOn, today);
     return MessageFactory.attachment(CardFactory.adaptiveCard(escalationCard(view, since)));

@@ -44,7 +44,7 @@ export const PercentageRuleSchema = z
     kind: z.literal("percentage"),
     unit: z.enum(["days", "lessons"]).default("days").describe("percentage of school days, or of lessons"),
     minPercent: z.number().gt(0).max(100).describe("the threshold, in per cent"),
-    window: WindowSchema.default({ type: "rolling", schoolDays: 20 }),
+    window: WindowSchema.default({ type: "rolling", schoolDays: 20 }).describe("which school days are judged"),
     kinds: kinds.default(["day"]).describe("which kinds of events count as absence"),
   })
   .strict();
@@ -55,7 +55,7 @@ export const CountRuleSchema = z
     kind: z.literal("count"),
     kinds: kinds.describe("which kinds of events are counted: day, lesson, late, left_early ..."),
     min: z.number().int().min(1).max(500).describe("the threshold: how many"),
-    window: WindowSchema.default({ type: "rolling", schoolDays: 20 }),
+    window: WindowSchema.default({ type: "rolling", schoolDays: 20 }).describe("which school days are judged"),
   })
   .strict();
 
@@ -64,7 +64,7 @@ export const ConsecutiveRuleSchema = z
     ...common,
     kind: z.literal("consecutive"),
     minDays: z.number().int().min(2).max(100).describe("the threshold: school days absent in a row"),
-    window: WindowSchema.default({ type: "rolling", schoolDays: 20 }),
+    window: WindowSchema.default({ type: "rolling", schoolDays: 20 }).describe("which school days are judged"),
     kinds: kinds.default(["day"]),
   })
   .strict();
@@ -74,7 +74,7 @@ export const WeekdayRuleSchema = z
     ...common,
     kind: z.literal("weekday"),
     minTimes: z.number().int().min(2).max(50).describe("the threshold: absent on the same weekday this many times"),
-    window: WindowSchema.default({ type: "rolling", schoolDays: 25 }),
+    window: WindowSchema.default({ type: "rolling", schoolDays: 25 }).describe("which school days are judged"),
     kinds: kinds.default(["day"]),
   })
   .strict();
@@ -84,7 +84,7 @@ export const SubjectRuleSchema = z
     ...common,
     kind: z.literal("subject"),
     minTimes: z.number().int().min(2).max(100).describe("the threshold: the same subject missed this many times"),
-    window: WindowSchema.default({ type: "rolling", schoolDays: 20 }),
+    window: WindowSchema.default({ type: "rolling", schoolDays: 20 }).describe("which school days are judged"),
     kinds: kinds.default(["lesson"]),
   })
   .strict();
@@ -94,7 +94,7 @@ export const UndocumentedRuleSchema = z
     ...common,
     kind: z.literal("undocumented"),
     min: z.number().int().min(1).max(100).default(1).describe("the threshold: undocumented events not yet followed up"),
-    window: WindowSchema.default({ type: "rolling", schoolDays: 5 }),
+    window: WindowSchema.default({ type: "rolling", schoolDays: 5 }).describe("which school days are judged"),
     kinds: kinds.default(["day", "lesson", "left_early"]),
   })
   .strict();
