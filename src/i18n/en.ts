@@ -45,7 +45,7 @@ export const en: Record<MessageKey, string> = {
   "answer.invalid": "The answer could not be read. Open the card again and retry.",
 
   "run.summary": "Nightly run for {{asOf}}: {{rows}} rows read, {{accepted}} imported, {{rejectedCount}} rejected.",
-  "run.cases": "Cases opened: {{casesOpened}}. Cases escalated: {{casesEscalated}}. Messages queued: {{notificationsQueued}}.",
+  "run.cases": "Cases opened: {{casesOpened}}. Moved up a step: {{casesAdvanced}}. Escalated: {{casesEscalated}}. Messages queued: {{notificationsQueued}}.",
   "run.dryRun": "Dry run: nothing was stored and no messages were queued.",
   "run.rejectedRow": "Line {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Roster, line {{line}}: {{reason}}",

@@ -44,7 +44,7 @@ export const nb = {
   "answer.invalid": "Svaret kunne ikke leses. Åpne kortet på nytt og prøv igjen.",
 
   "run.summary": "Nattlig kjøring for {{asOf}}: {{rows}} rader lest, {{accepted}} importert, {{rejectedCount}} avvist.",
-  "run.cases": "Saker åpnet: {{casesOpened}}. Saker eskalert: {{casesEscalated}}. Meldinger i kø: {{notificationsQueued}}.",
+  "run.cases": "Saker åpnet: {{casesOpened}}. Løftet til et høyere steg: {{casesAdvanced}}. Eskalert: {{casesEscalated}}. Meldinger i kø: {{notificationsQueued}}.",
   "run.dryRun": "Prøvekjøring: ingenting er lagret, og ingen meldinger er lagt i kø.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Elevlisten, linje {{line}}: {{reason}}",

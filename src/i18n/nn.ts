@@ -46,7 +46,7 @@ export const nn: Record<MessageKey, string> = {
   "answer.invalid": "Svaret kunne ikkje lesast. Opne kortet på nytt og prøv igjen.",
 
   "run.summary": "Nattleg køyring for {{asOf}}: {{rows}} rader lesne, {{accepted}} importerte, {{rejectedCount}} avviste.",
-  "run.cases": "Saker opna: {{casesOpened}}. Saker eskalerte: {{casesEscalated}}. Meldingar i kø: {{notificationsQueued}}.",
+  "run.cases": "Saker opna: {{casesOpened}}. Løfta til eit høgare steg: {{casesAdvanced}}. Eskalerte: {{casesEscalated}}. Meldingar i kø: {{notificationsQueued}}.",
   "run.dryRun": "Prøvekøyring: ingenting er lagra, og ingen meldingar er lagde i kø.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Elevlista, linje {{line}}: {{reason}}",
