@@ -14,6 +14,9 @@ export const ConfigShape = z.object({
   BOT_PASSWORD: optionalText.describe("The app's client secret (from Key Vault in production)."),
   BOT_TENANT_ID: optionalText.describe("Entra tenant id of the municipality, for a single-tenant bot."),
   BOT_TYPE: z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).default("SingleTenant").describe("How the bot authenticates."),
+  BOT_SERVICE_URL: optionalText.describe(
+    "Bot Connector URL of the tenant's region (e.g. https://smba.trafficmanager.net/emea/), for reaching users who never wrote to the bot and the resource-team channels.",
+  ),
   STORAGE_CONNECTION_STRING: optionalText.describe("Azure Storage connection string. Empty: an embedded Azurite keeps data in LOCAL_DATA_DIR."),
   TABLE_PREFIX: z
     .string()
@@ -25,7 +28,8 @@ export const ConfigShape = z.object({
   ORGANISATION_FILE: optionalText.describe("Organisation file (JSON) for the scheduled nightly run."),
   ROSTER_FILE: optionalText.describe("Roster file (CSV) for the scheduled nightly run."),
   FEED_FILE: optionalText.describe("Absence feed (CSV) for the scheduled nightly run."),
-  NIGHTLY_SCHEDULE: z.string().default("30 5 * * *").describe("When the nightly run starts (cron, in the organisation's time zone)."),
+  NIGHTLY_SCHEDULE: z.string().default("0 7 * * 1-5").describe("When the nightly run starts (cron, in the organisation's time zone); it judges up to the day before."),
+  DIGEST_SCHEDULE: z.string().default("0 8 * * 1-5").describe("When the leaders' digests go out (cron, organisation's time zone): daily, the weekly overview on Mondays."),
   OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send."),
   DEFAULT_LOCALE: z
     .string()

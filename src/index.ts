@@ -2,6 +2,7 @@ import { systemClock } from "./clock";
 import { loadDotEnv, readConfig } from "./config";
 import { readOrganisationFile } from "./feeds/organisationFile";
 import { translator } from "./i18n";
+import { queueDigests } from "./jobs/digests";
 import { runNightly } from "./jobs/nightly";
 import { scheduleNightly, type NightlySchedule } from "./jobs/scheduler";
 import { createLogger } from "./log";
@@ -36,6 +37,17 @@ async function main(): Promise<void> {
   } else {
     logger.warn("ORGANISATION_FILE, ROSTER_FILE or FEED_FILE is not set: the nightly run is not scheduled in this process");
   }
+  const organisation = await store.organisation.get();
+  const digests = scheduleNightly({
+    expression: config.DIGEST_SCHEDULE,
+    timeZone: organisation?.timeZone ?? "Europe/Oslo",
+    logger,
+    name: "digest",
+    run: async () => {
+      await queueDigests({ store, clock: systemClock });
+      await bot.sender.drain();
+    },
+  });
 
   let stopping = false;
   const stop = async () => {
@@ -43,6 +55,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info("stopping");
     schedule?.stop();
+    digests.stop();
     await bot.close();
     await opened.close();
     process.exit(0);

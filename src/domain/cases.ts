@@ -1,57 +1,71 @@
+import type { SchoolCalendar } from "./calendar";
 import type { IsoDate } from "./dates";
 import { highestStep, type Finding } from "./rules/finding";
-import type { Answers } from "./routine";
+import { taskForStep, type Answers, type TaskId } from "./routine";
 
-/** Where a case stands in its current step: waiting for the contact teacher's answer, answered, or closed. */
-export type CaseStage = "awaiting-answer" | "answered" | "closed";
+/** Waiting for an answer to the current task, watching (no task due), or closed. */
+export type CaseStage = "awaiting-answer" | "monitoring" | "closed";
 
 export type CloseReason = "improved" | "moved" | "other-follow-up" | "left-school";
 
-/** What the outbox must say about a case: the Teams edge decides how (which card) when it sends. */
-export type NoticeKind = "case-opened" | "case-advanced" | "case-escalated";
+/**
+ * What the outbox must say, and to whom. The Teams edge decides how (which card) when it sends.
+ * - task: the card asking the current task's questions;
+ * - reminder / last-reminder: the same card, as a reminder at half the deadline and on the deadline day;
+ * - escalation: to the school's leaders, when the deadline has passed unanswered;
+ * - teacher-unreachable: to the leaders, when the contact teacher cannot be reached in Teams;
+ * - referral: the case summary to the school's resource-team channel.
+ */
+export type NoticeKind = "task" | "reminder" | "last-reminder" | "escalation" | "teacher-unreachable" | "referral";
 
 export interface Notice {
   kind: NoticeKind;
   recipientId: string;
-  step: number;
+  /** The task the notice is about (its serial number in the case). */
+  serial: number;
+  /** Not to be delivered before this instant (quiet hours, a future evaluation date). */
+  deliverFrom?: string | undefined;
 }
 
-/** A step the case has been through, kept when the case climbs the ladder. */
-export interface StepRecord {
+/** A task of the routine in a case: asked on one day, due on another, answered (or not). */
+export interface TaskState {
+  task: TaskId;
   step: number;
+  /** Counts the tasks of the case: 1, 2, 3 ... A card carries it, so an answer to an outdated card is recognised. */
+  serial: number;
   openedOn: IsoDate;
   dueOn: IsoDate;
-  findings: Finding[];
   answers?: Answers | undefined;
   answeredBy?: string | undefined;
   answeredAt?: string | undefined;
+  remindersSent: ("half" | "due")[];
   escalatedAt?: string | undefined;
+  /** Set when the task was replaced by a higher step before it was answered. */
+  supersededOn?: IsoDate | undefined;
 }
 
-/** A concern about one pupil, followed through the routine's steps. One open case per pupil. */
+/** A concern about one pupil, followed through the routine. One open case per pupil. */
 export interface AbsenceCase {
   caseId: string;
   schoolId: string;
   pupilId: string;
   concern: string;
   stage: CaseStage;
-  /** The current step of the routine: the highest step any rule has started. */
+  /** The step of the routine: the highest step any rule has started, or the resource team after a referral. */
   step: number;
-  /** When the current step started, and its deadline. */
   openedOn: IsoDate;
   openedAt: string;
-  dueOn: IsoDate;
-  /** Why the current step started, in numbers. */
+  /** Why the case is at its step, in numbers. */
   findings: Finding[];
-  /** The contact teachers asked to answer, as the roster said when the step started. */
+  /** The contact teachers asked to answer, as the roster said when the current task started. */
   teacherIds: string[];
-  answers?: Answers | undefined;
-  answeredBy?: string | undefined;
-  answeredAt?: string | undefined;
-  escalatedAt?: string | undefined;
+  /** The task waiting for an answer, if any. */
+  current?: TaskState | undefined;
+  /** Earlier tasks, oldest first. */
+  done: TaskState[];
+  /** When the measures agreed in the meeting started, for the before/after numbers at the evaluation. */
+  measuresStartedOn?: IsoDate | undefined;
   escalatedTo?: string[] | undefined;
-  /** Earlier steps of this case, oldest first. */
-  history: StepRecord[];
   closedOn?: IsoDate | undefined;
   closeReason?: CloseReason | undefined;
   /** Notices decided on but not yet written to the outbox; cleared once they are (crash-safe hand-over). */
@@ -61,6 +75,36 @@ export interface AbsenceCase {
 /** The concern the absence rules raise; later concerns (return to school, ...) get their own. */
 export const CONCERNING_ABSENCE = "concerning-absence";
 
+/** The numbers of the routine that case transitions need. */
+export interface RoutineClock {
+  calendar: SchoolCalendar;
+  /** School days to answer a task, by task. */
+  deadlines: Record<TaskId, number>;
+  /** School days from the meeting to the evaluation, when no date is given (about two weeks). */
+  evaluationAfterSchoolDays: number;
+}
+
+function startTask(absenceCase: AbsenceCase, task: TaskId, step: number, openedOn: IsoDate, routine: RoutineClock, deliverFrom?: string): AbsenceCase {
+  const serial = absenceCase.done.length + 1;
+  const current: TaskState = {
+    task,
+    step,
+    serial,
+    openedOn,
+    dueOn: routine.calendar.addSchoolDays(openedOn, routine.deadlines[task]),
+    remindersSent: [],
+  };
+  return {
+    ...absenceCase,
+    stage: "awaiting-answer",
+    current,
+    pendingNotices: [
+      ...absenceCase.pendingNotices,
+      ...absenceCase.teacherIds.map((recipientId): Notice => ({ kind: "task", recipientId, serial, deliverFrom })),
+    ],
+  };
+}
+
 export function openCase(input: {
   caseId: string;
   schoolId: string;
@@ -68,95 +112,132 @@ export function openCase(input: {
   findings: Finding[];
   teacherIds: string[];
   asOf: IsoDate;
-  dueOn: IsoDate;
   now: Date;
+  routine: RoutineClock;
 }): AbsenceCase {
   const step = highestStep(input.findings);
-  return {
+  const empty: AbsenceCase = {
     caseId: input.caseId,
     schoolId: input.schoolId,
     pupilId: input.pupilId,
     concern: CONCERNING_ABSENCE,
-    stage: "awaiting-answer",
+    stage: "monitoring",
     step,
     openedOn: input.asOf,
     openedAt: input.now.toISOString(),
-    dueOn: input.dueOn,
     findings: input.findings,
     teacherIds: input.teacherIds,
-    history: [],
-    pendingNotices: input.teacherIds.map((recipientId) => ({ kind: "case-opened", recipientId, step })),
+    done: [],
+    pendingNotices: [],
   };
+  return startTask(empty, taskForStep(step), step, input.asOf, input.routine);
 }
 
 export function isOpen(absenceCase: AbsenceCase): boolean {
   return absenceCase.stage !== "closed";
 }
 
+function retire(absenceCase: AbsenceCase, asOf: IsoDate): TaskState[] {
+  return absenceCase.current ? [...absenceCase.done, { ...absenceCase.current, supersededOn: asOf }] : absenceCase.done;
+}
+
 /**
- * What tonight's findings do to an open case: a higher step climbs the ladder (the teacher is asked again, for
- * the new step); the same or a lower step does not nag.
+ * What tonight's findings do to an open case: a higher step climbs the ladder and starts that step's task (the
+ * contact teacher is asked again); the same or a lower step does not nag.
  */
-export function advance(absenceCase: AbsenceCase, input: { findings: Finding[]; teacherIds: string[]; asOf: IsoDate; dueOn: IsoDate }): AbsenceCase {
+export function advance(absenceCase: AbsenceCase, input: { findings: Finding[]; teacherIds: string[]; asOf: IsoDate; routine: RoutineClock }): AbsenceCase {
   const step = highestStep(input.findings);
   if (step <= absenceCase.step) return absenceCase;
-  const previous: StepRecord = {
-    step: absenceCase.step,
-    openedOn: absenceCase.openedOn,
-    dueOn: absenceCase.dueOn,
-    findings: absenceCase.findings,
-    answers: absenceCase.answers,
-    answeredBy: absenceCase.answeredBy,
-    answeredAt: absenceCase.answeredAt,
-    escalatedAt: absenceCase.escalatedAt,
-  };
-  return {
-    ...absenceCase,
-    stage: "awaiting-answer",
-    step,
-    openedOn: input.asOf,
-    dueOn: input.dueOn,
-    findings: input.findings,
-    teacherIds: input.teacherIds,
-    answers: undefined,
-    answeredBy: undefined,
-    answeredAt: undefined,
-    escalatedAt: undefined,
-    escalatedTo: undefined,
-    history: [...absenceCase.history, previous],
-    pendingNotices: [...absenceCase.pendingNotices, ...input.teacherIds.map((recipientId): Notice => ({ kind: "case-advanced", recipientId, step }))],
-  };
+  const climbed: AbsenceCase = { ...absenceCase, step, findings: input.findings, teacherIds: input.teacherIds, done: retire(absenceCase, input.asOf), current: undefined };
+  return startTask(climbed, taskForStep(step), step, input.asOf, input.routine);
 }
 
-/** Unanswered once the deadline day has ended, and not escalated before. */
-export function needsEscalation(absenceCase: AbsenceCase, asOf: IsoDate): boolean {
-  return absenceCase.stage === "awaiting-answer" && absenceCase.escalatedAt === undefined && absenceCase.dueOn <= asOf;
+/** The day the gentle reminder is due: when half the deadline has passed. */
+export function halfwayDay(task: TaskState, calendar: SchoolCalendar): IsoDate | undefined {
+  const deadline = calendar.schoolDaysBetween(task.openedOn, task.dueOn);
+  return deadline >= 2 ? calendar.addSchoolDays(task.openedOn, Math.floor(deadline / 2)) : undefined;
 }
 
-export function escalate(absenceCase: AbsenceCase, leaderIds: string[], now: Date): AbsenceCase {
-  return {
-    ...absenceCase,
-    escalatedAt: now.toISOString(),
-    escalatedTo: leaderIds,
-    pendingNotices: [
-      ...absenceCase.pendingNotices,
-      ...leaderIds.map((recipientId): Notice => ({ kind: "case-escalated", recipientId, step: absenceCase.step })),
-    ],
-  };
+/**
+ * Reminders and escalation for the current task, judged on `deliveryDay` (the next school day on which messages
+ * may go out): a gentle reminder once half the deadline has passed, a last one on the deadline day, and once the
+ * deadline day has ended unanswered, the leaders are told (once).
+ */
+export function remindOrEscalate(absenceCase: AbsenceCase, input: { asOf: IsoDate; deliveryDay: IsoDate; deliverFrom: string; leaderIds: string[]; now: Date; calendar: SchoolCalendar }): AbsenceCase {
+  const task = absenceCase.current;
+  if (absenceCase.stage !== "awaiting-answer" || !task || task.openedOn > input.asOf) return absenceCase;
+  const notice = (kind: NoticeKind, recipientId: string): Notice => ({ kind, recipientId, serial: task.serial, deliverFrom: input.deliverFrom });
+
+  if (task.dueOn <= input.asOf) {
+    if (task.escalatedAt) return absenceCase;
+    return {
+      ...absenceCase,
+      escalatedTo: input.leaderIds,
+      current: { ...task, escalatedAt: input.now.toISOString() },
+      pendingNotices: [...absenceCase.pendingNotices, ...input.leaderIds.map((leader) => notice("escalation", leader))],
+    };
+  }
+  if (input.deliveryDay >= task.dueOn && !task.remindersSent.includes("due")) {
+    return {
+      ...absenceCase,
+      current: { ...task, remindersSent: [...task.remindersSent, "due"] },
+      pendingNotices: [...absenceCase.pendingNotices, ...absenceCase.teacherIds.map((teacher) => notice("last-reminder", teacher))],
+    };
+  }
+  const halfway = halfwayDay(task, input.calendar);
+  if (halfway && input.deliveryDay >= halfway && input.deliveryDay < task.dueOn && task.remindersSent.length === 0) {
+    return {
+      ...absenceCase,
+      current: { ...task, remindersSent: ["half"] },
+      pendingNotices: [...absenceCase.pendingNotices, ...absenceCase.teacherIds.map((teacher) => notice("reminder", teacher))],
+    };
+  }
+  return absenceCase;
 }
 
-export function recordAnswer(absenceCase: AbsenceCase, answers: Answers, answeredBy: string, now: Date): AbsenceCase {
-  return { ...absenceCase, stage: "answered", answers, answeredBy, answeredAt: now.toISOString() };
+/**
+ * The contact teacher's answer to the current task, and what the routine does next:
+ * follow-up -> the meeting when the case is at step 2 or higher, else watching;
+ * meeting -> the evaluation on the agreed date; evaluation -> continue or change (another evaluation), close, or
+ * refer to the resource team; referral -> the summary goes to the resource team when the guardians consented.
+ */
+export function answerTask(absenceCase: AbsenceCase, input: { answers: Answers; answeredBy: string; now: Date; today: IsoDate; routine: RoutineClock; resourceTeamId?: string | undefined; evaluationDeliverFrom?: (date: IsoDate) => string }): AbsenceCase {
+  const task = absenceCase.current;
+  if (!task) return absenceCase;
+  const answered: TaskState = { ...task, answers: input.answers, answeredBy: input.answeredBy, answeredAt: input.now.toISOString() };
+  const base: AbsenceCase = { ...absenceCase, current: undefined, done: [...absenceCase.done, answered], stage: "monitoring" };
+  const { answers, routine, today } = input;
+  const evaluationOn = (date: string | undefined) => (date && date > today ? date : routine.calendar.addSchoolDays(today, routine.evaluationAfterSchoolDays));
+
+  switch (task.task) {
+    case "follow-up":
+      return absenceCase.step >= 2 ? startTask(base, "meeting", absenceCase.step, today, routine) : base;
+    case "meeting": {
+      const on = evaluationOn(answers.evaluationOn);
+      return startTask({ ...base, measuresStartedOn: answers.meetingOn ?? today }, "evaluation", task.step, on, routine, input.evaluationDeliverFrom?.(on));
+    }
+    case "evaluation": {
+      const decision = answers.decision;
+      if (decision === "close") return closeCase(base, "improved", today);
+      if (decision === "refer") return startTask({ ...base, step: 3 }, "referral", 3, today, routine);
+      const on = evaluationOn(answers.nextEvaluationOn);
+      const restarted = decision === "change" ? { ...base, measuresStartedOn: today } : base;
+      return startTask(restarted, "evaluation", task.step, on, routine, input.evaluationDeliverFrom?.(on));
+    }
+    case "referral":
+      if (answers.consent !== "given" || !input.resourceTeamId) return base;
+      return { ...base, pendingNotices: [...base.pendingNotices, { kind: "referral", recipientId: input.resourceTeamId, serial: task.serial }] };
+  }
 }
 
 export function closeCase(absenceCase: AbsenceCase, reason: CloseReason, closedOn: IsoDate): AbsenceCase {
-  return { ...absenceCase, stage: "closed", closedOn, closeReason: reason };
+  return { ...absenceCase, stage: "closed", current: undefined, closedOn, closeReason: reason };
 }
 
 /** The last day whose absence someone has followed up: undocumented absence after it is still news. */
 export function followedUpThrough(absenceCase: AbsenceCase | undefined): IsoDate | undefined {
   if (!absenceCase) return undefined;
-  const answered = [absenceCase, ...absenceCase.history].map((step) => step.answeredAt?.slice(0, 10)).filter((date): date is string => date !== undefined);
+  const answered = absenceCase.done.map((task) => task.answeredAt?.slice(0, 10)).filter((date): date is string => date !== undefined);
   return answered.sort().pop();
 }
 
@@ -181,7 +262,7 @@ export function decideCase(input: {
   const { findings, openCase: current, newCase } = input;
   if (findings.length === 0) return { action: "none" };
   if (current) {
-    const advanced = advance(current, { findings, teacherIds: newCase.teacherIds, asOf: newCase.asOf, dueOn: newCase.dueOn });
+    const advanced = advance(current, { findings, teacherIds: newCase.teacherIds, asOf: newCase.asOf, routine: newCase.routine });
     return advanced === current ? { action: "none" } : { action: "advance", absenceCase: advanced };
   }
   if (input.lastClosed?.closedOn && input.schoolDaysSinceClosed !== undefined && input.schoolDaysSinceClosed < input.cooldownSchoolDays) {

@@ -1,22 +1,40 @@
 import { z } from "zod";
 import { RuleSchema, schemaOfKind, type Rule } from "./rules/definitions";
 import { PRESETS, PRESET_NAMES } from "./rules/presets";
+import type { TaskId } from "./routine";
 
 /**
  * The thresholds and the routine's numbers, defined once with their defaults and descriptions. A school's
  * settings are the municipality's, with the school's overrides applied.
  */
+const schoolDays = (fallback: number, description: string) => z.number().int().min(1).max(60).default(fallback).describe(description);
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time such as 08:00");
+
 export const RoutineSettingsSchema = z
   .object({
-    answerDeadlineSchoolDays: z
-      .number()
-      .int()
-      .min(1)
-      .max(30)
-      .default(3)
-      .describe("school days the contact teacher has to answer before the school's leaders are told"),
+    answerDeadlineSchoolDays: schoolDays(3, "school days the contact teacher has to answer the first follow-up before the school's leaders are told"),
+    meetingDeadlineSchoolDays: schoolDays(5, "school days to hold the meeting with guardians and pupil and record it"),
+    evaluationAfterSchoolDays: schoolDays(10, "school days from the meeting to the evaluation, when the card does not say (about two weeks)"),
+    evaluationDeadlineSchoolDays: schoolDays(3, "school days to record the evaluation after its date"),
+    referralDeadlineSchoolDays: schoolDays(5, "school days to record the guardians' consent and the referral to the resource team"),
+    deliveryHours: z
+      .object({ from: clockTime.default("08:00"), to: clockTime.default("16:00") })
+      .strict()
+      .default({})
+      .describe("reminders, escalations and digests go out on school days between these local times only"),
   })
   .strict();
+export type RoutineSettings = z.infer<typeof RoutineSettingsSchema>;
+
+/** The deadlines of the routine's tasks, in school days, from the settings. */
+export function taskDeadlines(routine: RoutineSettings): Record<TaskId, number> {
+  return {
+    "follow-up": routine.answerDeadlineSchoolDays,
+    meeting: routine.meetingDeadlineSchoolDays,
+    evaluation: routine.evaluationDeadlineSchoolDays,
+    referral: routine.referralDeadlineSchoolDays,
+  };
+}
 
 const uniqueIds = (rules: readonly Rule[], ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
@@ -57,7 +75,7 @@ export const SchoolOverrideSchema = z
     minEnrolledSchoolDays: z.number().int().min(0).max(100).optional(),
     lessonsPerDay: z.number().int().min(1).max(12).optional(),
     cooldownSchoolDays: z.number().int().min(0).max(200).optional(),
-    routine: RoutineSettingsSchema.partial().optional(),
+    routine: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 export type SchoolOverride = z.infer<typeof SchoolOverrideSchema>;
@@ -114,6 +132,6 @@ export function settingsForSchool(document: SettingsDocument, schoolId: string):
     minEnrolledSchoolDays: override.minEnrolledSchoolDays ?? base.minEnrolledSchoolDays,
     lessonsPerDay: override.lessonsPerDay ?? base.lessonsPerDay,
     cooldownSchoolDays: override.cooldownSchoolDays ?? base.cooldownSchoolDays,
-    routine: { ...base.routine, ...override.routine },
+    routine: RoutineSettingsSchema.parse({ ...base.routine, ...override.routine }),
   };
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock";
 import type { PupilDay } from "../domain/absence";
-import { decideCase, escalate, needsEscalation, type AbsenceCase } from "../domain/cases";
+import { decideCase, remindOrEscalate, type AbsenceCase } from "../domain/cases";
+import { localInstant, nextDeliveryTime, nextSchoolDay } from "../domain/delivery";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
 import type { Pupil } from "../domain/roster";
 import { judgePupil } from "../domain/rules/engine";
-import { settingsForSchool, settingsFromOrganisation, type Settings, type SettingsDocument } from "../domain/settings";
+import { settingsForSchool, settingsFromOrganisation, taskDeadlines, type Settings, type SettingsDocument } from "../domain/settings";
 import { readAbsenceFeed, type AbsenceFeed } from "../feeds/absenceFeed";
 import { readOrganisationFile } from "../feeds/organisationFile";
 import { describeProblem, FileRejected, type RowRejection } from "../feeds/problem";
@@ -16,6 +17,7 @@ import { loadSchoolSnapshot } from "./schoolSnapshot";
 import type { Logger } from "../log";
 import type { Store } from "../store";
 import type { SchoolPupilDay } from "../store/absenceRepository";
+import { handOverNotices } from "../store/caseNotices";
 
 export interface NightlyInput {
   feedPath: string;
@@ -44,6 +46,7 @@ export interface NightlySummary {
   casesOpened: number;
   casesAdvanced: number;
   casesEscalated: number;
+  remindersQueued: number;
   notificationsQueued: number;
   /** The version of the settings the run judged by. */
   settingsVersion: number;
@@ -74,6 +77,7 @@ function emptySummary(dryRun: boolean): NightlySummary {
     casesOpened: 0,
     casesAdvanced: 0,
     casesEscalated: 0,
+    remindersQueued: 0,
     notificationsQueued: 0,
     settingsVersion: 0,
   };
@@ -151,7 +155,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     summary.settingsVersion = stored?.version ?? 0;
     for (const school of organisation.schools) {
       const settings = settingsForSchool(document, school.id);
-      await evaluateSchool({ deps, summary, school, settings, asOf, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), feedDays });
+      await evaluateSchool({ deps, summary, school, settings, asOf, timeZone: organisation.timeZone, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), feedDays });
     }
     summary.ok = true;
     if (!dryRun) {
@@ -173,6 +177,7 @@ async function evaluateSchool(input: {
   school: Organisation["schools"][number];
   settings: Settings;
   asOf: IsoDate;
+  timeZone: string;
   dryRun: boolean;
   pupils: Pupil[];
   feedDays: SchoolPupilDay[];
@@ -182,8 +187,12 @@ async function evaluateSchool(input: {
   const snapshot = await loadSchoolSnapshot(store, school);
   const { calendar, openByPupil, lastClosedByPupil } = snapshot;
   if (dryRun) overlay(snapshot.daysByPupil, input.feedDays.filter((day) => day.schoolId === school.id));
-  const dueOn = calendar.addSchoolDays(asOf, settings.routine.answerDeadlineSchoolDays);
+  const routine = { calendar, deadlines: taskDeadlines(settings.routine), evaluationAfterSchoolDays: settings.routine.evaluationAfterSchoolDays };
   const judging = { calendar, asOf, settings };
+  const timeZone = input.timeZone;
+  // Messages that can wait go out within the delivery hours of the next school day after the day judged.
+  const deliveryDay = nextSchoolDay(calendar, addDays(asOf, 1));
+  const deliverFrom = nextDeliveryTime({ now: localInstant(deliveryDay, "00:00", timeZone), calendar, timeZone, hours: settings.routine.deliveryHours }).toISOString();
 
   const touched: { value: AbsenceCase; etag: string }[] = [];
   for (const pupil of pupils) {
@@ -195,7 +204,7 @@ async function evaluateSchool(input: {
       lastClosed,
       schoolDaysSinceClosed: lastClosed?.closedOn ? calendar.schoolDaysBetween(lastClosed.closedOn, asOf) : undefined,
       cooldownSchoolDays: settings.cooldownSchoolDays,
-      newCase: { caseId: randomUUID(), schoolId: school.id, pupilId: pupil.pupilId, teacherIds: pupil.contactTeacherIds, asOf, dueOn, now: clock.now() },
+      newCase: { caseId: randomUUID(), schoolId: school.id, pupilId: pupil.pupilId, teacherIds: pupil.contactTeacherIds, asOf, now: clock.now(), routine },
     });
     if (decision.action === "open") {
       summary.casesOpened += 1;
@@ -211,17 +220,24 @@ async function evaluateSchool(input: {
   }
 
   for (const stored of openByPupil.values()) {
-    let current = stored.value;
-    if (needsEscalation(current, asOf)) {
-      current = escalate(current, school.leaders, clock.now());
-      summary.casesEscalated += 1;
-      if (!dryRun) stored.etag = await store.cases.update(current, stored.etag);
-      await audit(deps, dryRun, "case.escalated", current, undefined);
+    const before = stored.value;
+    const after = remindOrEscalate(before, { asOf, deliveryDay, deliverFrom, leaderIds: school.leaders, now: clock.now(), calendar });
+    if (after !== before) {
+      if (after.current?.escalatedAt && !before.current?.escalatedAt) {
+        summary.casesEscalated += 1;
+        await audit(deps, dryRun, "case.escalated", after, undefined);
+      } else {
+        summary.remindersQueued += after.pendingNotices.length - before.pendingNotices.length;
+      }
+      if (!dryRun) stored.etag = await store.cases.update(after, stored.etag);
     }
-    if (current.pendingNotices.length > 0) touched.push({ value: current, etag: stored.etag });
+    if (after.pendingNotices.length > 0) touched.push({ value: after, etag: stored.etag });
   }
 
-  for (const { value, etag } of touched) await handOverNotices(deps, summary, value, etag, dryRun);
+  for (const { value, etag } of touched) {
+    if (dryRun) summary.notificationsQueued += value.pendingNotices.length;
+    else summary.notificationsQueued += (await handOverNotices(store, value, etag, clock.now())).queued;
+  }
 }
 
 async function audit(deps: NightlyDependencies, dryRun: boolean, action: string, absenceCase: AbsenceCase, before: unknown): Promise<void> {
@@ -232,7 +248,7 @@ async function audit(deps: NightlyDependencies, dryRun: boolean, action: string,
     action,
     subject: absenceCase.caseId,
     before,
-    after: { stage: absenceCase.stage, step: absenceCase.step, rules: absenceCase.findings.map((finding) => finding.ruleId), escalatedTo: absenceCase.escalatedTo },
+    after: { stage: absenceCase.stage, step: absenceCase.step, task: absenceCase.current?.task, rules: absenceCase.findings.map((finding) => finding.ruleId), escalatedTo: absenceCase.escalatedTo },
     outcome: "done",
   });
 }
@@ -258,20 +274,3 @@ function overlay(daysByPupil: Map<string, PupilDay[]>, feedDays: SchoolPupilDay[
   }
 }
 
-/**
- * Writes a case's pending notices to the outbox, then clears them on the case. A crash in between leaves them
- * pending; the next run writes them again, and the outbox ignores what it already has.
- */
-async function handOverNotices(deps: NightlyDependencies, summary: NightlySummary, absenceCase: AbsenceCase, etag: string, dryRun: boolean): Promise<void> {
-  const { store, clock } = deps;
-  if (dryRun) {
-    summary.notificationsQueued += absenceCase.pendingNotices.length;
-    return;
-  }
-  if (absenceCase.pendingNotices.length === 0) return;
-  for (const notice of absenceCase.pendingNotices) {
-    const added = await store.outbox.enqueue({ ...notice, caseId: absenceCase.caseId, schoolId: absenceCase.schoolId }, clock.now());
-    if (added) summary.notificationsQueued += 1;
-  }
-  await store.cases.update({ ...absenceCase, pendingNotices: [] }, etag);
-}

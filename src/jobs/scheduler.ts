@@ -5,21 +5,22 @@ export interface NightlySchedule {
   stop(): void;
 }
 
-/** Runs the nightly job on its cron schedule in the organisation's time zone, never two at once in this process. */
-export function scheduleNightly(options: { expression: string; timeZone: string; logger: Logger; run: () => Promise<void> }): NightlySchedule {
+/** Runs a job (the nightly run, the digests) on its cron schedule in the organisation's time zone, never two at once in this process. */
+export function scheduleNightly(options: { expression: string; timeZone: string; logger: Logger; run: () => Promise<void>; name?: string }): NightlySchedule {
   const { expression, timeZone, logger, run } = options;
-  if (!cron.validate(expression)) throw new Error(`NIGHTLY_SCHEDULE '${expression}' is not a cron expression (e.g. '30 5 * * *')`);
+  const name = options.name ?? "nightly";
+  if (!cron.validate(expression)) throw new Error(`The ${name} schedule '${expression}' is not a cron expression (e.g. '0 7 * * 1-5')`);
   const task = cron.schedule(
     expression,
     async () => {
       try {
         await run();
       } catch (error) {
-        logger.error({ err: { message: (error as Error).message } }, "scheduled nightly run failed");
+        logger.error({ err: { message: (error as Error).message }, job: name }, "scheduled run failed");
       }
     },
-    { timezone: timeZone, noOverlap: true, name: "nightly" },
+    { timezone: timeZone, noOverlap: true, name },
   );
-  logger.info({ expression, timeZone }, "nightly run scheduled");
+  logger.info({ expression, timeZone, job: name }, "run scheduled");
   return { stop: () => void task.stop() };
 }

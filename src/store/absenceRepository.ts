@@ -47,4 +47,15 @@ export class AbsenceRepository {
     }
     return byPupil;
   }
+
+  /** Every stored day of one pupil. */
+  async listPupil(schoolId: string, pupilId: string): Promise<PupilDay[]> {
+    const prefix = `${keyOf(pupilId)}|`;
+    const filter = odata`PartitionKey eq ${schoolId} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
+    const days: PupilDay[] = [];
+    for await (const entity of this.table.listEntities<PupilDayEntity>({ queryOptions: { filter } })) {
+      if (entity.pupilId === pupilId) days.push({ pupilId, date: entity.date, events: JSON.parse(entity.events) as AbsenceEvent[] });
+    }
+    return days;
+  }
 }

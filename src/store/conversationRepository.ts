@@ -6,6 +6,10 @@ export interface UserConversation {
   /** A Bot Framework ConversationReference, stored as Teams sent it. */
   reference: Record<string, unknown>;
   locale?: string | undefined;
+  /** The display name Teams gave when the user last wrote to the bot (a teacher's or leader's, never a pupil's). */
+  name?: string | undefined;
+  /** Set when Teams refused delivery for good (blocked, uninstalled, conversation gone). */
+  unreachable?: { reason: string; at: string } | undefined;
   updatedAt: string;
 }
 
@@ -14,6 +18,8 @@ interface ConversationEntity {
   rowKey: string;
   reference: string;
   locale?: string;
+  name?: string;
+  unreachable?: string;
   updatedAt: string;
 }
 
@@ -34,10 +40,22 @@ export class ConversationRepository {
         rowKey: keyOf(conversation.userId),
         reference: JSON.stringify(conversation.reference),
         locale: conversation.locale ?? "",
+        name: conversation.name ?? "",
+        unreachable: conversation.unreachable ? JSON.stringify(conversation.unreachable) : "",
         updatedAt: conversation.updatedAt,
       },
       "Replace",
     );
+  }
+
+  /** Every stored conversation (for the status of who cannot be reached). */
+  async list(): Promise<UserConversation[]> {
+    const all: UserConversation[] = [];
+    for await (const entity of this.table.listEntities<ConversationEntity>()) {
+      const found = await this.get(decodeURIComponent(entity.rowKey));
+      if (found) all.push(found);
+    }
+    return all;
   }
 
   async get(userId: string): Promise<UserConversation | undefined> {
@@ -47,6 +65,8 @@ export class ConversationRepository {
         userId,
         reference: JSON.parse(entity.reference) as Record<string, unknown>,
         locale: entity.locale || undefined,
+        name: entity.name || undefined,
+        unreachable: entity.unreachable ? (JSON.parse(entity.unreachable) as { reason: string; at: string }) : undefined,
         updatedAt: entity.updatedAt,
       };
     } catch (error) {

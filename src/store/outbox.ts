@@ -1,5 +1,8 @@
 import { odata } from "@azure/data-tables";
 import type { NoticeKind } from "../domain/cases";
+
+/** Case notices, and messages about no single case: the leaders' digests and alerts to the coordinators. */
+export type MessageKind = NoticeKind | "digest" | "coordinator-alert";
 import { isConflict, isPreconditionFailed, keyOf, type Storage } from "./storage";
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "undeliverable";
@@ -7,11 +10,16 @@ export type OutboxStatus = "pending" | "sending" | "sent" | "undeliverable";
 /** One message to send: what it is about and to whom. How it looks is decided by the Teams edge at send time. */
 export interface OutboxMessage {
   id: string;
-  kind: NoticeKind;
-  step: number;
-  caseId: string;
+  kind: MessageKind;
+  /** The case the message is about, or for a digest or an alert, what it covers (e.g. `daily|2026-11-23`). */
+  subject: string;
+  /** The task of the case (its serial), or 0. */
+  serial: number;
   schoolId: string;
+  /** An Entra object id, or for a referral the school's resource-team channel. */
   recipientId: string;
+  /** Pages of a paged message already delivered, so that a retry continues where it stopped. */
+  pagesSent: number;
   status: OutboxStatus;
   attempts: number;
   notBefore: string;
@@ -28,9 +36,10 @@ interface OutboxEntity {
   rowKey: string;
   etag?: string;
   kind: string;
-  step: number;
-  caseId: string;
+  subject: string;
+  serial: number;
   schoolId: string;
+  pagesSent?: number;
   recipientId: string;
   status: string;
   attempts: number;
@@ -44,16 +53,17 @@ interface OutboxEntity {
 
 const PARTITION = "message";
 
-export function outboxId(caseId: string, kind: NoticeKind, step: number, recipientId: string): string {
-  return `${caseId}|${kind}-${step}|${keyOf(recipientId)}`;
+export function outboxId(subject: string, kind: MessageKind, serial: number, recipientId: string): string {
+  return `${keyOf(subject)}|${kind}-${serial}|${keyOf(recipientId)}`;
 }
 
 function fromEntity(entity: OutboxEntity): OutboxMessage {
   return {
     id: entity.rowKey,
-    kind: entity.kind as NoticeKind,
-    step: entity.step,
-    caseId: entity.caseId,
+    kind: entity.kind as MessageKind,
+    subject: entity.subject,
+    serial: entity.serial,
+    pagesSent: entity.pagesSent ?? 0,
     schoolId: entity.schoolId,
     recipientId: entity.recipientId,
     status: entity.status as OutboxStatus,
@@ -80,14 +90,19 @@ export class Outbox {
   }
 
   /** Adds the message unless it is there already; true when it was added. */
-  async enqueue(message: { kind: NoticeKind; step: number; caseId: string; schoolId: string; recipientId: string }, now: Date): Promise<boolean> {
+  async enqueue(message: { kind: MessageKind; subject: string; serial: number; schoolId: string; recipientId: string; notBefore?: string | undefined }, now: Date): Promise<boolean> {
     const entity: OutboxEntity = {
       partitionKey: PARTITION,
-      rowKey: outboxId(message.caseId, message.kind, message.step, message.recipientId),
-      ...message,
+      rowKey: outboxId(message.subject, message.kind, message.serial, message.recipientId),
+      kind: message.kind,
+      subject: message.subject,
+      serial: message.serial,
+      schoolId: message.schoolId,
+      recipientId: message.recipientId,
       status: "pending",
       attempts: 0,
-      notBefore: now.toISOString(),
+      pagesSent: 0,
+      notBefore: message.notBefore && message.notBefore > now.toISOString() ? message.notBefore : now.toISOString(),
       createdAt: now.toISOString(),
     };
     try {
@@ -151,6 +166,11 @@ export class Outbox {
       lastError: reason,
       attempts: message.attempts + (countAttempt ? 1 : 0),
     });
+  }
+
+  /** Records that the first `pagesSent` pages of a paged message are delivered. */
+  markPagesSent(message: OutboxMessage, pagesSent: number): Promise<OutboxMessage | undefined> {
+    return this.change(message, { pagesSent });
   }
 
   markUndeliverable(message: OutboxMessage, reason: string): Promise<OutboxMessage | undefined> {

@@ -1,11 +1,12 @@
-import { TurnContext } from "botbuilder";
+import { CardFactory, TurnContext } from "botbuilder";
 import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
 import type { Clock } from "../clock";
-import { translator, type Locale } from "../i18n";
+import { toLocale, translator, type Locale } from "../i18n";
 import type { Logger } from "../log";
 import type { Store } from "../store";
-import { answerFollowUp } from "./answerFollowUp";
-import { FOLLOW_UP_VERB } from "./cards";
+import { answerTask } from "./answerTask";
+import { TASK_VERB } from "./cards";
+import { COMMANDS, parseCommand } from "./commands";
 
 export interface BotDependencies {
   store: Store;
@@ -23,7 +24,7 @@ async function storeConversation(context: TurnContext, deps: BotDependencies): P
   if (!userId || activity.conversation?.conversationType !== "personal") return;
   const existing = await deps.store.conversations.get(userId);
   const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-  await deps.store.conversations.save({ userId, reference, locale: existing?.locale, updatedAt: deps.clock.now().toISOString() });
+  await deps.store.conversations.save({ userId, reference, locale: existing?.locale, name: activity.from.name || existing?.name, updatedAt: deps.clock.now().toISOString() });
   deps.logger.info({ userId }, "conversation stored");
   deps.onConversationStored?.(userId);
 }
@@ -31,8 +32,12 @@ async function storeConversation(context: TurnContext, deps: BotDependencies): P
 /** The Teams application: what the bot does with each kind of activity, as a routing table. */
 export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, deps: BotDependencies): Application<TurnState> {
   const app = new Application<TurnState>({ adapter, botAppId, startTypingTimer: false, removeRecipientMention: true, longRunningMessages: false });
-  const localeOf = async (userId: string | undefined): Promise<Locale> =>
-    ((userId && (await deps.store.conversations.get(userId))?.locale) as Locale | undefined) ?? deps.defaultLocale;
+  const localeOf = async (userId: string | undefined): Promise<Locale> => {
+    const chosen = userId ? (await deps.store.conversations.get(userId))?.locale : undefined;
+    return chosen ? toLocale(chosen) : deps.defaultLocale;
+  };
+  const answer = async (context: TurnContext, data: unknown) =>
+    answerTask(deps, { userId: context.activity.from?.aadObjectId, data, locale: await localeOf(context.activity.from?.aadObjectId) });
 
   app.activity("installationUpdate", async (context) => {
     await storeConversation(context, deps);
@@ -43,17 +48,33 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
 
   app.conversationUpdate("membersAdded", async (context) => {
     const botJoined = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
-    if (!botJoined) return;
-    await storeConversation(context, deps);
+    if (botJoined) await storeConversation(context, deps);
   });
 
-  app.adaptiveCards.actionExecute(FOLLOW_UP_VERB, async (context, _state, data) =>
-    answerFollowUp(deps, { userId: context.activity.from?.aadObjectId, data, locale: await localeOf(context.activity.from?.aadObjectId) }),
-  );
+  // Universal Actions (Action.Execute): the returned card replaces the one answered.
+  app.adaptiveCards.actionExecute(TASK_VERB, async (context, _state, data) => answer(context, data));
+
+  // Clients without Universal Actions fall back to Action.Submit: update the card message ourselves.
+  app.adaptiveCards.actionSubmit(TASK_VERB, async (context, _state, data) => {
+    const reply = await answer(context, data);
+    if (typeof reply === "string" || !context.activity.replyToId) {
+      await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
+      return;
+    }
+    await context.updateActivity({ id: context.activity.replyToId, type: "message", attachments: [CardFactory.adaptiveCard(reply)] });
+  });
 
   app.activity("message", async (context) => {
     await storeConversation(context, deps);
-    await context.sendActivity(translator(await localeOf(context.activity.from?.aadObjectId))("bot.unknownMessage"));
+    const userId = context.activity.from?.aadObjectId;
+    const locale = await localeOf(userId);
+    const parsed = parseCommand(COMMANDS, context.activity.text ?? "");
+    if (!parsed || !userId) {
+      await context.sendActivity(translator(locale)("bot.unknownMessage"));
+      return;
+    }
+    const reply = await parsed.command.run({ store: deps.store, clock: deps.clock, userId, locale }, parsed.args);
+    await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
   });
 
   app.error(async (context, error) => {

@@ -14,7 +14,7 @@ export interface BotServer {
   close(): Promise<void>;
 }
 
-export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE">;
+export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "BOT_SERVICE_URL" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE">;
 
 function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
   if (!config.BOT_ID) {
@@ -43,7 +43,16 @@ export async function startBotServer(deps: {
   const { config, store, clock, logger } = deps;
   const adapter = createAdapter(config, logger);
   const botAppId = config.BOT_ID ?? "";
-  const sender = new OutboxSender({ store, adapter, botAppId, clock, logger, defaultLocale: config.DEFAULT_LOCALE });
+  const sender = new OutboxSender({
+    store,
+    adapter,
+    botAppId,
+    clock,
+    logger,
+    defaultLocale: config.DEFAULT_LOCALE,
+    serviceUrl: config.BOT_SERVICE_URL,
+    tenantId: config.BOT_TENANT_ID,
+  });
   const drainSoon = () => {
     sender.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));
   };
@@ -84,6 +93,7 @@ export async function startBotServer(deps: {
     sender,
     close: async () => {
       clearInterval(timer);
+      sender.stop();
       await sender.drain().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,126 +1,255 @@
-import type { AbsenceCase } from "../domain/cases";
-import type { School } from "../domain/organisation";
-import type { Pupil } from "../domain/roster";
-import { FOLLOW_UP_STEP, type AnswerProblem, type Question } from "../domain/routine";
+import * as ACData from "adaptivecards-templating";
+import type { TaskState } from "../domain/cases";
+import { calendarOf } from "../domain/organisation";
+import { ROUTINE, SHORT_NOTE, type AnswerProblem, type Question } from "../domain/routine";
 import { formatDate, formatDateTime, translator, type Locale, type MessageKey } from "../i18n";
 import { explainWithRule } from "../i18n/explain";
+import type { CaseView } from "./caseView";
+import answeredTemplate from "./templates/answered.json";
+import listTemplate from "./templates/list.json";
+import noticeTemplate from "./templates/notice.json";
+import taskTemplate from "./templates/task.json";
 
 /** An Adaptive Card as JSON; Teams renders version 1.5 on desktop and mobile. */
 export type AdaptiveCard = Record<string, unknown> & { type: "AdaptiveCard" };
 
-export const FOLLOW_UP_VERB = "followUp.answer";
+/** The verb of every task card's button: the card's data says which case and which task. */
+export const TASK_VERB = "task.answer";
 
-/** Everything a card about a case may show; names come from the roster and go nowhere but the card. */
-export interface CaseView {
-  absenceCase: AbsenceCase;
-  pupil: Pupil;
-  school: School;
-  timeZone: string;
-  locale: Locale;
+/** The card layouts live in templates/*.json; the functions here only fill in the words and numbers. */
+function expand(template: object, data: object): AdaptiveCard {
+  return new ACData.Template(template).expand({ $root: data }) as AdaptiveCard;
 }
 
-function card(body: unknown[], actions: unknown[] = []): AdaptiveCard {
+function header(view: CaseView, step: number, taskId: string) {
+  const t = translator(view.locale);
   return {
-    type: "AdaptiveCard",
-    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
-    version: "1.5",
-    body,
-    ...(actions.length > 0 ? { actions } : {}),
+    subtitle: t("card.subtitle", { step, task: t(`task.${taskId}` as MessageKey) }),
+    reasons: view.absenceCase.findings.map((finding) => explainWithRule(finding, view.locale)),
   };
 }
 
-const text = (value: string, extra: Record<string, unknown> = {}) => ({ type: "TextBlock", text: value, wrap: true, ...extra });
+function questionModel(question: Question, view: CaseView, value: string, problem: AnswerProblem | undefined) {
+  const t = translator(view.locale);
+  const options = "options" in question ? question.options : [];
+  let prefilled = value;
+  if (!prefilled && question.type === "date" && question.prefill === "today") prefilled = view.today;
+  // The evaluation comes about two weeks after the meeting; the date field starts there.
+  if (!prefilled && question.type === "date" && question.prefill === "evaluation") {
+    prefilled = calendarOf(view.school).addSchoolDays(view.today, view.settings.routine.evaluationAfterSchoolDays);
+  }
+  return {
+    id: question.id,
+    type: question.type,
+    label: t(`question.${question.id}.label` as MessageKey),
+    required: question.required,
+    requiredMessage: t("problem.required"),
+    choices: options.map((option) => ({ title: t(`option.${question.id}.${option}` as MessageKey), value: option })),
+    value: prefilled,
+    maxLength: question.type === "text" ? question.maxLength : SHORT_NOTE,
+    hint: question.type === "text" ? t("hint.shortNote") : "",
+    problem: problem ? t(`problem.${problem.problem}`) : "",
+  };
+}
 
-/** Why the pupil is flagged: one line per rule reached, in numbers, with the rule behind it. */
-function reasonBlocks(view: CaseView) {
-  return view.absenceCase.findings.map((finding, index) =>
-    text(explainWithRule(finding, view.locale), index === 0 ? {} : { spacing: "Small" }),
+export type TaskCardKind = "task" | "reminder" | "last-reminder";
+
+/** The card asking the current task's questions (also as a reminder), or again with what was missing. */
+export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { problems: AnswerProblem[]; values: Record<string, unknown> }): AdaptiveCard {
+  const t = translator(view.locale);
+  const { absenceCase, pupil } = view;
+  const task = absenceCase.current;
+  if (!task) return answeredCard(view, absenceCase.done[absenceCase.done.length - 1]);
+  const effect = view.measuresEffect;
+  const data = { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: task.serial };
+  const dueOn = formatDate(view.locale, task.dueOn);
+  let banner = "";
+  if (retry) banner = t("card.followUp.problems");
+  else if (kind === "reminder") banner = t("card.banner.reminder", { dueOn });
+  else if (kind === "last-reminder") banner = t("card.banner.last-reminder");
+  return expand(taskTemplate, {
+    title: t(`card.title.${kind}`, { name: pupil.name, group: pupil.group }),
+    ...header(view, task.step, task.task),
+    numbers: effect
+      ? t("card.evaluation.numbers", { before: effect.before, beforeDays: effect.beforeDays, after: effect.after, afterDays: effect.afterDays, since: formatDate(view.locale, effect.since) })
+      : "",
+    banner,
+    intro: t(`intro.${task.task}` as MessageKey),
+    questions: ROUTINE[task.task].questions.map((question) => {
+      const value = retry?.values[question.id];
+      return questionModel(question, view, typeof value === "string" ? value : "", retry?.problems.find((problem) => problem.questionId === question.id));
+    }),
+    due: t("card.due", { dueOn }),
+    submitTitle: t("card.followUp.submit"),
+    verb: TASK_VERB,
+    data,
+    submitData: { ...data, verb: TASK_VERB },
+  });
+}
+
+function answerText(question: Question, value: string | undefined, locale: Locale): string {
+  const t = translator(locale);
+  if (value === undefined || value === "") return t("card.answered.none");
+  if (question.type === "choice") return t(`option.${question.id}.${value}` as MessageKey);
+  if (question.type === "multi") return value.split(",").map((option) => t(`option.${question.id}.${option}` as MessageKey)).join(", ");
+  if (question.type === "date") return formatDate(locale, value);
+  return value;
+}
+
+/** What happens next, in a line, after a task is answered. */
+function nextStep(view: CaseView): string {
+  const t = translator(view.locale);
+  const { absenceCase } = view;
+  if (absenceCase.stage === "closed") return t("next.closed");
+  const current = absenceCase.current;
+  if (current?.task === "evaluation") return t("next.evaluation", { date: formatDate(view.locale, current.openedOn) });
+  if (current) return t("next.task", { task: t(`task.${current.task}` as MessageKey) });
+  const last = absenceCase.done[absenceCase.done.length - 1];
+  if (last?.task === "referral" && last.answers?.consent === "given") return t("next.referred");
+  return t("next.monitoring");
+}
+
+/** The read-only version once a task is answered: the answers, who answered when, and what happens next. */
+export function answeredCard(view: CaseView, task: TaskState | undefined): AdaptiveCard {
+  const t = translator(view.locale);
+  const { pupil } = view;
+  const questions = task ? ROUTINE[task.task].questions : [];
+  return expand(answeredTemplate, {
+    title: t("card.answered.title", { name: pupil.name, group: pupil.group }),
+    ...header(view, task?.step ?? view.absenceCase.step, task?.task ?? "follow-up"),
+    facts: questions
+      .filter((question) => task?.answers?.[question.id] !== undefined || question.required)
+      .map((question) => ({ title: t(`question.${question.id}.label` as MessageKey), value: answerText(question, task?.answers?.[question.id], view.locale) })),
+    meta: t("card.answered.meta", { at: task?.answeredAt ? formatDateTime(view.locale, task.answeredAt, view.timeZone) : "", next: nextStep(view) }),
+  });
+}
+
+function teachersText(view: CaseView): string {
+  return view.teacherNames.length > 0 ? view.teacherNames.join(", ") : translator(view.locale)("teacher.unknown");
+}
+
+/** To each of the school's leaders when the deadline of a task has passed unanswered. */
+export function escalationCard(view: CaseView, task: TaskState, schoolDaysSinceSent: number): AdaptiveCard {
+  const t = translator(view.locale);
+  const { pupil, school } = view;
+  const waiting = t("card.escalated.waiting", {
+    teachers: teachersText(view),
+    task: t(`task.${task.task}` as MessageKey),
+    dueOn: formatDate(view.locale, task.dueOn),
+    openedOn: formatDate(view.locale, task.openedOn),
+    days: schoolDaysSinceSent,
+  });
+  return expand(noticeTemplate, {
+    title: t("card.escalated.title", { name: pupil.name, group: pupil.group, school: school.name }),
+    color: "Attention",
+    ...header(view, task.step, task.task),
+    paragraphs: [waiting, t("card.escalated.action")],
+    facts: [],
+  });
+}
+
+/** To the school's leaders when the contact teacher cannot be reached in Teams: the case must not go nowhere. */
+export function unreachableCard(view: CaseView): AdaptiveCard {
+  const t = translator(view.locale);
+  const { pupil, school, absenceCase } = view;
+  const task = absenceCase.current?.task ?? "follow-up";
+  return expand(noticeTemplate, {
+    title: t("card.unreachable.title", { name: pupil.name, group: pupil.group, school: school.name }),
+    color: "Attention",
+    ...header(view, absenceCase.step, task),
+    paragraphs: [t("card.unreachable.body", { teacher: teachersText(view), task: t(`task.${task}` as MessageKey) }), t("card.escalated.action")],
+    facts: [],
+  });
+}
+
+/** The case summary for the school's resource team, posted in its channel once the guardians consented. */
+export function referralCard(view: CaseView): AdaptiveCard {
+  const t = translator(view.locale);
+  const { pupil, school, absenceCase } = view;
+  const referral = [...absenceCase.done].reverse().find((task) => task.task === "referral");
+  const meeting = [...absenceCase.done].reverse().find((task) => task.task === "meeting");
+  const paragraphs = [t("card.referral.consent")];
+  if (meeting?.answers?.measures && absenceCase.measuresStartedOn) {
+    paragraphs.push(t("card.referral.measures", { measures: meeting.answers.measures, since: formatDate(view.locale, absenceCase.measuresStartedOn) }));
+  }
+  if (referral?.answers?.referralSummary) paragraphs.push(t("card.referral.summary", { summary: referral.answers.referralSummary }));
+  const facts = absenceCase.done
+    .filter((task) => task.answers)
+    .flatMap((task) =>
+      ROUTINE[task.task].questions
+        .filter((question) => question.type !== "text" && task.answers?.[question.id])
+        .map((question) => ({ title: t(`question.${question.id}.label` as MessageKey), value: answerText(question, task.answers?.[question.id], view.locale) })),
+    );
+  return expand(noticeTemplate, {
+    title: t("card.referral.title", { name: pupil.name, group: pupil.group, school: school.name }),
+    color: "Accent",
+    ...header(view, 3, "referral"),
+    paragraphs,
+    facts,
+  });
+}
+
+/** A list card: facts at the top, then sections of rows (used by digests and "my cases"). */
+export interface ListModel {
+  title: string;
+  subtitle: string;
+  facts: { title: string; value: string }[];
+  sections: { heading: string; rows: { title: string; detail: string }[]; empty: string }[];
+  footer: string;
+}
+
+export function listCard(model: ListModel): AdaptiveCard {
+  return expand(listTemplate, model);
+}
+
+/** Teams refuses messages over about 80 KB; a page stays well below, and below a length a phone can scroll. */
+const PAGE_BYTES = 24_000;
+const PAGE_ROWS = 40;
+
+/**
+ * Splits a long list into cards that each fit in a Teams message: the facts on the first page, the sections'
+ * rows spread over as many pages as needed, each page titled "page n of m".
+ */
+export function pagedListCards(model: ListModel, pageLabel: (page: number, pages: number) => string): AdaptiveCard[] {
+  const rows = model.sections.flatMap((section) => [{ heading: section.heading, empty: section.empty, row: undefined as ListModel["sections"][number]["rows"][number] | undefined }, ...section.rows.map((row) => ({ heading: section.heading, empty: "", row }))]);
+  const pages: ListModel["sections"][] = [];
+  let page: ListModel["sections"] = [];
+  let size = 0;
+  let count = 0;
+  for (const item of rows) {
+    const itemSize = JSON.stringify(item).length + 200;
+    if (item.row && (size + itemSize > PAGE_BYTES || count >= PAGE_ROWS)) {
+      pages.push(page);
+      page = [];
+      size = 0;
+      count = 0;
+    }
+    let section = page[page.length - 1];
+    if (!section || section.heading !== item.heading) {
+      section = { heading: item.heading, rows: [], empty: "" };
+      page.push(section);
+    }
+    if (item.row) {
+      section.rows.push(item.row);
+      count += 1;
+    } else if (item.empty && (model.sections.find((candidate) => candidate.heading === item.heading)?.rows.length ?? 0) === 0) {
+      section.empty = item.empty;
+    }
+    size += itemSize;
+  }
+  pages.push(page);
+  return pages.map((sections, index) =>
+    listCard({
+      ...model,
+      subtitle: pages.length > 1 ? [model.subtitle, pageLabel(index + 1, pages.length)].filter(Boolean).join(" · ") : model.subtitle,
+      facts: index === 0 ? model.facts : [],
+      sections,
+    }),
   );
 }
 
-function questionInput(question: Question, locale: Locale, value: string | undefined) {
-  const t = translator(locale);
-  const label = t(`question.${question.id}.label` as MessageKey);
-  if (question.type === "choice") {
-    return {
-      type: "Input.ChoiceSet",
-      id: question.id,
-      label,
-      style: "expanded",
-      isRequired: question.required,
-      errorMessage: t("problem.required"),
-      choices: question.options.map((option) => ({ title: t(`option.${question.id}.${option}` as MessageKey), value: option })),
-      ...(value ? { value } : {}),
-    };
-  }
-  return { type: "Input.Date", id: question.id, label, ...(value ? { value } : {}) };
+/** An alert for the coordinators, e.g. a teacher who cannot be reached. */
+export function alertCard(title: string, body: string): AdaptiveCard {
+  return expand(noticeTemplate, { title, color: "Warning", subtitle: "", reasons: [], paragraphs: [body], facts: [] });
 }
 
-/** Step 1: why the pupil is flagged, in numbers, and the routine's first questions. */
-export function followUpCard(view: CaseView, retry?: { problems: AnswerProblem[]; values: Record<string, unknown> }): AdaptiveCard {
-  const t = translator(view.locale);
-  const { absenceCase, pupil } = view;
-  const body: unknown[] = [
-    text(t("card.followUp.title", { name: pupil.name, group: pupil.group }), { weight: "Bolder", size: "Medium" }),
-    text(t(absenceCase.history.length > 0 ? "card.step.advanced" : "card.step.current", { step: absenceCase.step }), { isSubtle: true, size: "Small", spacing: "None" }),
-    ...reasonBlocks(view),
-    text(t("card.followUp.intro")),
-  ];
-  if (retry) body.push(text(t("card.followUp.problems"), { color: "Attention", weight: "Bolder" }));
-  for (const question of FOLLOW_UP_STEP.questions) {
-    const value = retry?.values[question.id];
-    body.push(questionInput(question, view.locale, typeof value === "string" ? value : undefined));
-    const problem = retry?.problems.find((candidate) => candidate.questionId === question.id);
-    if (problem) body.push(text(t(`problem.${problem.problem}`), { color: "Attention", size: "Small", spacing: "None" }));
-  }
-  body.push(text(t("card.followUp.due", { dueOn: formatDate(view.locale, absenceCase.dueOn) }), { isSubtle: true, size: "Small" }));
-  return card(body, [
-    {
-      type: "Action.Execute",
-      title: t("card.followUp.submit"),
-      verb: FOLLOW_UP_VERB,
-      data: { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId },
-      associatedInputs: "auto",
-      style: "positive",
-    },
-  ]);
-}
-
-/** The read-only version once the step is answered: the answers and when, no buttons. */
-export function answeredCard(view: CaseView): AdaptiveCard {
-  const t = translator(view.locale);
-  const { absenceCase, pupil } = view;
-  const answers = absenceCase.answers ?? {};
-  const facts = FOLLOW_UP_STEP.questions.map((question) => {
-    const value = answers[question.id];
-    let shown = t("card.answered.none");
-    if (value !== undefined) {
-      shown = question.type === "choice" ? t(`option.${question.id}.${value}` as MessageKey) : formatDate(view.locale, value);
-    }
-    return { title: t(`question.${question.id}.label` as MessageKey), value: shown };
-  });
-  return card([
-    text(t("card.answered.title", { name: pupil.name, group: pupil.group }), { weight: "Bolder", size: "Medium", color: "Good" }),
-    ...reasonBlocks(view),
-    { type: "FactSet", facts },
-    text(t("card.answered.meta", { at: formatDateTime(view.locale, absenceCase.answeredAt ?? absenceCase.openedAt, view.timeZone) }), { isSubtle: true, size: "Small" }),
-  ]);
-}
-
-/** To each of the school's leaders when the contact teacher has not answered by the deadline. */
-export function escalationCard(view: CaseView, schoolDaysSinceOpened: number): AdaptiveCard {
-  const t = translator(view.locale);
-  const { absenceCase, pupil, school } = view;
-  return card([
-    text(t("card.escalated.title", { name: pupil.name, group: pupil.group, school: school.name }), { weight: "Bolder", size: "Medium", color: "Attention" }),
-    ...reasonBlocks(view),
-    text(
-      t("card.escalated.body", {
-        dueOn: formatDate(view.locale, absenceCase.dueOn),
-        openedOn: formatDate(view.locale, absenceCase.openedOn),
-        days: schoolDaysSinceOpened,
-      }),
-    ),
-    text(t("card.escalated.action")),
-  ]);
-}

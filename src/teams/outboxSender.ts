@@ -1,125 +1,297 @@
-import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationReference } from "botbuilder";
+import { CardFactory, MessageFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from "botbuilder";
 import type { Clock } from "../clock";
 import { dateInZone } from "../domain/dates";
-import { calendarOf } from "../domain/organisation";
-import { toLocale, type Locale } from "../i18n";
+import { calendarOf, findSchool } from "../domain/organisation";
+import { toLocale, translator, type Locale } from "../i18n";
 import type { Logger } from "../log";
 import type { Store } from "../store";
 import type { OutboxMessage } from "../store/outbox";
-import { escalationCard, followUpCard } from "./cards";
+import { alertCard, escalationCard, referralCard, taskCard, unreachableCard, type AdaptiveCard } from "./cards";
 import { loadCaseView } from "./caseView";
+import { renderDigest } from "./digest";
+import { SendRate } from "./sendRate";
 
 export interface DrainResult {
   sent: number;
   retried: number;
   undeliverable: number;
+  skipped: number;
   waitingForConversation: number;
+}
+
+export interface SenderOptions {
+  store: Store;
+  adapter: CloudAdapter;
+  botAppId: string;
+  clock: Clock;
+  logger: Logger;
+  defaultLocale: Locale;
+  /** Where to create conversations and reach channels (e.g. https://smba.trafficmanager.net/emea/); none in local mode. */
+  serviceUrl?: string | undefined;
+  tenantId?: string | undefined;
+  /** Requests per second to Teams for this app and tenant (Teams allows about 30). */
+  ratePerSecond?: number;
 }
 
 const CLAIM_MS = 2 * 60 * 1000;
 const NO_CONVERSATION_RETRY_MS = 5 * 60 * 1000;
 const MAX_ATTEMPTS = 12;
+/** Teams asks to retry these (throttled, precondition, gateway); anything else that fails is not retried. */
+const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
 
-/** Teams answers 403 when the user blocked or uninstalled the app, 404 when the conversation is gone: final. */
-function isPermanent(status: number | undefined): boolean {
-  return status === 403 || status === 404;
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
 }
 
-function retryAfterMs(error: unknown): number | undefined {
-  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
+function retryAfterMs(error: unknown, now: Date): number | undefined {
+  const headers = (error as { response?: { headers?: { get?(name: string): string | null | undefined } } }).response?.headers;
   const value = headers?.get?.("retry-after");
-  if (value === undefined) return undefined;
+  if (value === undefined || value === null || value === "") return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
-/** Exponential backoff with jitter: about 10 s, 20 s, 40 s ... at most an hour. */
+/** Exponential backoff with jitter: about 2 s, 4 s, 8 s ... at most an hour. */
 function backoffMs(attempts: number): number {
-  const base = Math.min(10_000 * 2 ** attempts, 3_600_000);
+  const base = Math.min(2_000 * 2 ** attempts, 3_600_000);
   return base / 2 + Math.random() * (base / 2);
+}
+
+type Outcome = "sent" | "retried" | "undeliverable" | "skipped" | "waiting";
+
+class PermanentFailure extends Error {
+  constructor(readonly status: number | undefined, message: string) {
+    super(message);
+  }
 }
 
 /**
  * The one place that sends to Teams. It takes due messages from the outbox, claims each (so that no other sender
- * sends it too), renders the card for the case as it is now, sends it to the recipient's stored 1:1
- * conversation, and records the outcome.
+ * sends it too), renders the card for the case as it is now, sends it to the recipient's 1:1 conversation (or
+ * the resource team's channel) within Teams' rate limits, and records the outcome. Throttling and server errors
+ * are retried with backoff honouring Retry-After; a refusal (403) or a gone conversation (404) is final for that
+ * recipient: the coordinators are told, and a case goes to the school's leaders instead of nowhere.
  */
 export class OutboxSender {
   private draining: Promise<DrainResult> | undefined;
+  private again = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private readonly rate: SendRate;
 
-  constructor(
-    private readonly deps: { store: Store; adapter: CloudAdapter; botAppId: string; clock: Clock; logger: Logger; defaultLocale: Locale },
-  ) {}
+  constructor(private readonly options: SenderOptions) {
+    this.rate = new SendRate({ perSecond: options.ratePerSecond ?? 25, perConversationPerSecond: 7 });
+  }
 
-  /** Sends what is due; a call while a drain is running joins it instead of starting another. */
+  /** Sends what is due; a call while a drain is running makes that drain go round once more. */
   drain(): Promise<DrainResult> {
-    if (!this.draining) {
-      this.draining = this.drainOnce().finally(() => {
-        this.draining = undefined;
-      });
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
     }
+    this.draining = this.drainUntilQuiet().finally(() => {
+      this.draining = undefined;
+    });
     return this.draining;
   }
 
-  private async drainOnce(): Promise<DrainResult> {
-    const { store, clock } = this.deps;
-    const result: DrainResult = { sent: 0, retried: 0, undeliverable: 0, waitingForConversation: 0 };
-    for (const due of await store.outbox.listDue(clock.now())) {
-      const claimed = await store.outbox.claim(due, clock.now(), CLAIM_MS);
-      if (claimed) await this.deliver(claimed, result);
-    }
-    return result;
+  stop(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
   }
 
-  private async deliver(message: OutboxMessage, result: DrainResult): Promise<void> {
-    const { store, adapter, botAppId, clock, logger } = this.deps;
-    const conversation = await store.conversations.get(message.recipientId);
-    if (!conversation) {
-      result.waitingForConversation += 1;
-      await store.outbox.retryLater(message, new Date(clock.now().getTime() + NO_CONVERSATION_RETRY_MS), "no-conversation", false);
-      return;
-    }
-    const activity = await this.render(message, toLocale(conversation.locale ?? this.deps.defaultLocale));
-    if (!activity) {
-      result.undeliverable += 1;
-      await store.outbox.markUndeliverable(message, "case-not-found");
-      logger.warn({ messageId: message.id, caseId: message.caseId }, "outbox message dropped: its case is gone");
-      return;
-    }
-    try {
-      let activityId: string | undefined;
-      await adapter.continueConversationAsync(botAppId, conversation.reference as Partial<ConversationReference>, async (context) => {
-        activityId = (await context.sendActivity(activity))?.id;
-      });
-      await store.outbox.markSent(message, clock.now(), activityId);
-      result.sent += 1;
-      logger.info({ messageId: message.id, caseId: message.caseId, kind: message.kind }, "message sent");
-    } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
-      const reason = `${status ?? "error"}: ${(error as Error).message}`.slice(0, 500);
-      if (isPermanent(status) || message.attempts + 1 >= MAX_ATTEMPTS) {
-        result.undeliverable += 1;
-        await store.outbox.markUndeliverable(message, reason);
-        logger.warn({ messageId: message.id, caseId: message.caseId, status }, "message undeliverable");
-        return;
+  private async drainUntilQuiet(): Promise<DrainResult> {
+    const total: DrainResult = { sent: 0, retried: 0, undeliverable: 0, skipped: 0, waitingForConversation: 0 };
+    do {
+      this.again = false;
+      const { store, clock } = this.options;
+      for (const due of await store.outbox.listDue(clock.now())) {
+        const claimed = await store.outbox.claim(due, clock.now(), CLAIM_MS);
+        if (!claimed) continue;
+        const outcome = await this.deliver(claimed);
+        if (outcome === "sent") total.sent += 1;
+        else if (outcome === "retried") total.retried += 1;
+        else if (outcome === "undeliverable") total.undeliverable += 1;
+        else if (outcome === "skipped") total.skipped += 1;
+        else total.waitingForConversation += 1;
       }
-      result.retried += 1;
-      const wait = retryAfterMs(error) ?? backoffMs(message.attempts);
+    } while (this.again);
+    if (total.retried > 0) await this.wakeForRetries();
+    return total;
+  }
+
+  /** A retry due soon (Retry-After of a few seconds) should not wait for the next poll. */
+  private async wakeForRetries(): Promise<void> {
+    const { store, clock } = this.options;
+    const pending = (await store.outbox.list()).filter((message) => message.status === "pending" && message.lastError && message.lastError !== "no-conversation");
+    const next = pending.map((message) => Date.parse(message.notBefore)).sort((a, b) => a - b)[0];
+    if (next === undefined) return;
+    const delay = Math.max(0, next - clock.now().getTime());
+    if (delay > 60_000) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => {
+      this.drain().catch((error: unknown) => this.options.logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));
+    }, delay + 10);
+    this.wakeTimer.unref();
+  }
+
+  private async deliver(message: OutboxMessage): Promise<Outcome> {
+    const { store, clock, logger } = this.options;
+    try {
+      const target = await this.target(message);
+      if (target === "wait") {
+        await store.outbox.retryLater(message, new Date(clock.now().getTime() + NO_CONVERSATION_RETRY_MS), "no-conversation", false);
+        return "waiting";
+      }
+      const pages = await this.render(message, target.locale);
+      if (!pages) {
+        await store.outbox.markUndeliverable(message, "obsolete: the case has moved on or is gone");
+        return "skipped";
+      }
+      let progress = message;
+      let activityId: string | undefined;
+      for (let page = message.pagesSent; page < pages.length; page += 1) {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(pages[page] as AdaptiveCard));
+        activityId = await this.send(target.reference, activity, target.userId);
+        if (pages.length > 1) progress = (await store.outbox.markPagesSent(progress, page + 1)) ?? progress;
+      }
+      await store.outbox.markSent(progress, clock.now(), activityId);
+      logger.info({ messageId: message.id, kind: message.kind, pages: pages.length }, "message sent");
+      return "sent";
+    } catch (error) {
+      const status = error instanceof PermanentFailure ? error.status : statusOf(error);
+      const reason = `${status ?? "error"}: ${(error as Error).message}`.slice(0, 300);
+      const retryable = !(error instanceof PermanentFailure) && (status === undefined || RETRYABLE.has(status));
+      if (!retryable || message.attempts + 1 >= MAX_ATTEMPTS) {
+        await store.outbox.markUndeliverable(message, reason);
+        logger.warn({ messageId: message.id, kind: message.kind, status }, "message undeliverable");
+        await this.recipientUnreachable(message, status);
+        return "undeliverable";
+      }
+      const wait = retryAfterMs(error, clock.now()) ?? backoffMs(message.attempts);
       await store.outbox.retryLater(message, new Date(clock.now().getTime() + wait), reason);
-      logger.warn({ messageId: message.id, caseId: message.caseId, status, retryInMs: Math.round(wait) }, "message send failed, will retry");
+      logger.warn({ messageId: message.id, kind: message.kind, status, retryInMs: Math.round(wait) }, "message send failed, will retry");
+      return "retried";
     }
   }
 
-  private async render(message: OutboxMessage, locale: Locale): Promise<Partial<Activity> | undefined> {
-    const { store, clock } = this.deps;
-    const stored = await store.cases.get(message.schoolId, message.caseId);
-    const view = stored && (await loadCaseView(store, stored, locale));
-    if (!view) return undefined;
-    if (message.kind !== "case-escalated") return MessageFactory.attachment(CardFactory.adaptiveCard(followUpCard(view)));
-    const today = dateInZone(clock.now(), view.timeZone);
-    const since = calendarOf(view.school).schoolDaysBetween(view.absenceCase.openedOn, today);
-    return MessageFactory.attachment(CardFactory.adaptiveCard(escalationCard(view, since)));
+  /** Where the message goes, in which language; "wait" when the user has no conversation and none can be made. */
+  private async target(message: OutboxMessage): Promise<{ reference: Partial<ConversationReference>; locale: Locale; userId?: string } | "wait"> {
+    const { store, botAppId, serviceUrl, tenantId, defaultLocale } = this.options;
+    if (message.kind === "referral") {
+      if (!serviceUrl) return "wait";
+      const organisation = await store.organisation.get();
+      const team = organisation && findSchool(organisation, message.schoolId)?.resourceTeam;
+      if (!team) throw new PermanentFailure(undefined, "the school has no resource team channel");
+      return {
+        locale: defaultLocale,
+        reference: {
+          channelId: "msteams",
+          serviceUrl,
+          bot: { id: botAppId, name: "Tidlig" },
+          conversation: { id: team.channelId, isGroup: true, conversationType: "channel", tenantId, name: "" },
+        },
+      };
+    }
+    const conversation = await store.conversations.get(message.recipientId);
+    if (conversation?.unreachable) throw new PermanentFailure(403, `unreachable: ${conversation.unreachable.reason}`);
+    const locale = toLocale(conversation?.locale ?? defaultLocale);
+    if (conversation) return { reference: conversation.reference as Partial<ConversationReference>, locale, userId: message.recipientId };
+    if (!serviceUrl || !tenantId) return "wait";
+    return { reference: await this.createConversation(message.recipientId), locale, userId: message.recipientId };
+  }
+
+  /** Opens the bot's 1:1 chat with a user who has the app but never wrote to it, and stores it. */
+  private async createConversation(userId: string): Promise<Partial<ConversationReference>> {
+    const { adapter, botAppId, serviceUrl, tenantId, store, clock } = this.options;
+    let reference: Partial<ConversationReference> | undefined;
+    await this.rate.take(`create:${userId}`);
+    await adapter.createConversationAsync(
+      botAppId,
+      "msteams",
+      serviceUrl as string,
+      "",
+      { isGroup: false, bot: { id: botAppId, name: "Tidlig" }, members: [{ id: userId, name: "" }], tenantId, channelData: { tenant: { id: tenantId } }, activity: undefined as never },
+      async (context) => {
+        reference = TurnContext.getConversationReference(context.activity);
+      },
+    );
+    if (!reference) throw new Error("Teams created no conversation");
+    await store.conversations.save({ userId, reference: reference as Record<string, unknown>, updatedAt: clock.now().toISOString() });
+    return reference;
+  }
+
+  private async send(reference: Partial<ConversationReference>, activity: Partial<Activity>, userId: string | undefined): Promise<string | undefined> {
+    const { adapter, botAppId } = this.options;
+    await this.rate.take(reference.conversation?.id ?? userId ?? "unknown");
+    let activityId: string | undefined;
+    await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+      activityId = (await context.sendActivity(activity))?.id;
+    });
+    return activityId;
+  }
+
+  /** The cards of a message as the case is now; undefined when there is nothing left to say. */
+  private async render(message: OutboxMessage, locale: Locale): Promise<AdaptiveCard[] | undefined> {
+    const { store, clock } = this.options;
+    const t = translator(locale);
+    if (message.kind === "digest") return renderDigest(store, message, locale, clock.now());
+    if (message.kind === "coordinator-alert") {
+      const [, teacherId = "", caseId = ""] = message.subject.split(":");
+      const stored = await store.cases.get(message.schoolId, caseId);
+      const view = stored && (await loadCaseView(store, stored, locale, clock.now()));
+      const conversation = await store.conversations.get(teacherId);
+      const reason = conversation?.unreachable?.reason ?? "other";
+      if (!view) return undefined;
+      return [alertCard(t("alert.unreachable.title"), t("alert.unreachable.body", { teacher: conversation?.name ?? teacherId, group: view.pupil.group, school: view.school.name, reason: t(`reason.${reason}` as "reason.other") }))];
+    }
+    const stored = await store.cases.get(message.schoolId, message.subject);
+    const view = stored && (await loadCaseView(store, stored, locale, clock.now()));
+    if (!stored || !view) return undefined;
+    const { current } = stored.value;
+    switch (message.kind) {
+      case "task":
+      case "reminder":
+      case "last-reminder":
+        return current?.serial === message.serial ? [taskCard(view, message.kind)] : undefined;
+      case "escalation": {
+        if (current?.serial !== message.serial) return undefined;
+        const since = calendarOf(view.school).schoolDaysBetween(current.openedOn, dateInZone(clock.now(), view.timeZone));
+        return [escalationCard(view, current, since)];
+      }
+      case "teacher-unreachable":
+        return stored.value.stage === "closed" ? undefined : [unreachableCard(view)];
+      case "referral":
+        return [referralCard(view)];
+    }
+  }
+
+  /**
+   * Teams refused a message for good. The recipient is marked unreachable; the coordinators are told; and when a
+   * contact teacher could not get a task, the school's leaders get the case.
+   */
+  private async recipientUnreachable(message: OutboxMessage, status: number | undefined): Promise<void> {
+    if (message.kind === "referral" || message.kind === "digest" || message.kind === "coordinator-alert") return;
+    const { store, clock, logger } = this.options;
+    const reason = status === 403 ? "blocked" : status === 404 ? "gone" : "other";
+    const conversation = await store.conversations.get(message.recipientId);
+    if (conversation && !conversation.unreachable) {
+      await store.conversations.save({ ...conversation, unreachable: { reason, at: clock.now().toISOString() } });
+    }
+    const organisation = await store.organisation.get();
+    const school = organisation && findSchool(organisation, message.schoolId);
+    if (!organisation || !school) return;
+    const now = clock.now();
+    const today = dateInZone(now, organisation.timeZone);
+    for (const coordinator of organisation.coordinators) {
+      await store.outbox.enqueue({ kind: "coordinator-alert", subject: `unreachable:${message.recipientId}:${message.subject}:${today}`, serial: 0, schoolId: school.id, recipientId: coordinator }, now);
+    }
+    if (message.kind === "task" || message.kind === "reminder" || message.kind === "last-reminder") {
+      for (const leader of school.leaders.filter((id) => id !== message.recipientId)) {
+        await store.outbox.enqueue({ kind: "teacher-unreachable", subject: message.subject, serial: message.serial, schoolId: school.id, recipientId: leader }, now);
+      }
+    }
+    logger.warn({ recipientId: message.recipientId, reason }, "recipient unreachable: coordinators told");
+    this.again = true;
   }
 }

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
-import { closeCase, decideCase, followedUpThrough, recordAnswer, type AbsenceCase } from "../../src/domain/cases";
+import { answerTask, closeCase, decideCase, followedUpThrough, type AbsenceCase } from "../../src/domain/cases";
+import { taskDeadlines, DEFAULT_SETTINGS_DOCUMENT } from "../../src/domain/settings";
 import type { Finding } from "../../src/domain/rules/finding";
-import { rule } from "./rules/ruleKit";
+import { calendar, rule } from "./rules/ruleKit";
+
+const routine = { calendar, deadlines: taskDeadlines(DEFAULT_SETTINGS_DOCUMENT.municipality.routine), evaluationAfterSchoolDays: 10 };
 
 function finding(step: number, ruleId = `step-${step}`): Finding {
   return {
@@ -20,7 +23,7 @@ function finding(step: number, ruleId = `step-${step}`): Finding {
   };
 }
 
-const newCase = { caseId: "00000000-0000-4000-8000-000000000001", schoolId: "S1", pupilId: "P1", teacherIds: ["T1"], asOf: "2026-11-20", dueOn: "2026-11-25", now: new Date("2026-11-21T04:30:00Z") };
+const newCase = { caseId: "00000000-0000-4000-8000-000000000001", schoolId: "S1", pupilId: "P1", teacherIds: ["T1"], asOf: "2026-11-20", now: new Date("2026-11-21T04:30:00Z"), routine };
 
 function opened(step: number): AbsenceCase {
   const decision = decideCase({ findings: [finding(step)], openCase: undefined, lastClosed: undefined, schoolDaysSinceClosed: undefined, cooldownSchoolDays: 10, newCase });
@@ -33,7 +36,8 @@ describe("cases and the ladder", () => {
     const decision = decideCase({ findings: [finding(1), finding(2)], openCase: undefined, lastClosed: undefined, schoolDaysSinceClosed: undefined, cooldownSchoolDays: 10, newCase });
     assert.equal(decision.action, "open");
     assert.equal(decision.absenceCase.step, 2);
-    assert.deepEqual(decision.absenceCase.pendingNotices, [{ kind: "case-opened", recipientId: "T1", step: 2 }]);
+    assert.equal(decision.absenceCase.current?.task, "meeting", "step 2 starts with the meeting");
+    assert.deepEqual(decision.absenceCase.pendingNotices, [{ kind: "task", recipientId: "T1", serial: 1, deliverFrom: undefined }]);
   });
 
   it("does not nag when a rule fires again at the case's step or lower", () => {
@@ -45,22 +49,23 @@ describe("cases and the ladder", () => {
   });
 
   it("climbs when a higher step fires, keeping the earlier step and its answers", () => {
-    const answered = recordAnswer(opened(1), { guardiansContacted: "yes" }, "T1", new Date("2026-11-23T10:00:00Z"));
+    const answered = answerTask(opened(1), { answers: { guardiansContacted: "yes" }, answeredBy: "T1", now: new Date("2026-11-23T10:00:00Z"), today: "2026-11-23", routine });
     const decision = decideCase({
       findings: [finding(1), finding(3)],
       openCase: answered,
       lastClosed: undefined,
       schoolDaysSinceClosed: undefined,
       cooldownSchoolDays: 10,
-      newCase: { ...newCase, asOf: "2026-12-01", dueOn: "2026-12-04" },
+      newCase: { ...newCase, asOf: "2026-12-01" },
     });
     assert.equal(decision.action, "advance");
     const climbed = decision.absenceCase;
     assert.equal(climbed.step, 3);
     assert.equal(climbed.stage, "awaiting-answer");
-    assert.equal(climbed.dueOn, "2026-12-04");
-    assert.deepEqual(climbed.history.map((step) => [step.step, step.answers?.guardiansContacted]), [[1, "yes"]]);
-    assert.deepEqual(climbed.pendingNotices, [{ kind: "case-advanced", recipientId: "T1", step: 3 }]);
+    assert.equal(climbed.current?.task, "referral");
+    assert.equal(climbed.current?.dueOn, "2026-12-08", "5 school days to record the referral");
+    assert.deepEqual(climbed.done.map((task) => [task.task, task.answers?.guardiansContacted]), [["follow-up", "yes"]]);
+    assert.deepEqual(climbed.pendingNotices, [{ kind: "task", recipientId: "T1", serial: 2, deliverFrom: undefined }]);
     assert.equal(followedUpThrough(climbed), "2026-11-23");
   });
 

@@ -39,15 +39,17 @@ describe("the ladder and the case rules over nightly runs", () => {
     assert.equal(first.settingsVersion, 1, "the organisation file's settings are stored as version 1");
 
     const again = await night("2026-11-23", ["P1,2026-11-23,late,no"]);
-    assert.equal(again.casesOpened + again.casesAdvanced + again.notificationsQueued, 0, "the same step does not nag");
+    assert.equal(again.casesOpened + again.casesAdvanced, 0, "the same step does not nag");
+    assert.equal(again.notificationsQueued, again.remindersQueued, "only the routine's own reminder");
 
     const higher = await night("2026-11-25", ["P1,2026-11-24,day,no", "P1,2026-11-25,day,no"]);
     assert.equal(higher.casesAdvanced, 1);
     assert.equal(higher.notificationsQueued, 1, "the contact teacher is asked again, for step 2");
     const [stored] = await emmasCases();
     assert.equal(stored?.value.step, 2);
-    assert.deepEqual(stored?.value.history.map((step) => step.step), [1]);
-    assert.ok((await store.outbox.list()).some((message) => message.kind === "case-advanced" && message.step === 2 && message.recipientId === TEACHER.aadObjectId));
+    assert.deepEqual(stored?.value.done.map((task) => [task.task, task.supersededOn]), [["follow-up", "2026-11-25"]]);
+    assert.equal(stored?.value.current?.task, "meeting");
+    assert.ok((await store.outbox.list()).some((message) => message.kind === "task" && message.serial === 2 && message.recipientId === TEACHER.aadObjectId));
     assert.equal((await emmasCases()).length, 1, "still one case for the pupil");
   });
 

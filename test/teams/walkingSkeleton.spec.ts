@@ -1,13 +1,24 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
 import type { BotServer } from "../../src/teams/botServer";
-import { FOLLOW_UP_VERB } from "../../src/teams/cards";
+import { TASK_VERB } from "../../src/teams/cards";
 import type { Store } from "../../src/store";
 import { cardAction, installationAdd, personalConversationId, postActivity } from "../harness/activities";
 import { nightly, startTestBot } from "../harness/bot";
 import { LoopbackConnector } from "../harness/loopbackConnector";
 import { DEPUTY, LEADER, OTHER_TEACHER, TEACHER, writeMunicipality, type MunicipalityFiles } from "../harness/municipality";
 import { freshStore } from "../harness/store";
+
+/** A complete, valid answer to step 1. */
+const FULL_ANSWER = {
+  guardiansContacted: "yes",
+  guardiansContactedOn: "2026-11-20",
+  guardiansResult: "agreed",
+  documented: "partly",
+  cause: "vague",
+  pupilHeard: "no",
+  nurseInformed: "no",
+};
 
 function texts(card: Record<string, unknown>): string {
   return JSON.stringify(card);
@@ -18,9 +29,11 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
   let connector: LoopbackConnector;
   let bot: BotServer;
   let files: MunicipalityFiles;
-  let clock: sinon.SinonFakeTimers | undefined;
+  let clock: sinon.SinonFakeTimers;
 
   beforeEach(async () => {
+    // Monday 23 November 2026, 10:00 in Oslo: the morning after the night of Friday the 20th's feed.
+    clock = sinon.useFakeTimers({ now: new Date("2026-11-23T09:00:00Z"), toFake: ["Date"] });
     store = await freshStore();
     connector = await new LoopbackConnector().start();
     bot = await startTestBot(store);
@@ -28,8 +41,7 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
   });
 
   afterEach(async () => {
-    clock?.restore();
-    clock = undefined;
+    clock.restore();
     await bot.close();
     await connector.stop();
   });
@@ -54,8 +66,8 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     return emmaCase;
   }
 
-  function answer(user: typeof TEACHER, caseId: string, answers: Record<string, string>) {
-    return postActivity(bot.url, cardAction(user, connector.url, FOLLOW_UP_VERB, { caseId, schoolId: "S1", ...answers }));
+  function answer(user: typeof TEACHER, caseId: string, answers: Record<string, string>, serial = 1) {
+    return postActivity(bot.url, cardAction(user, connector.url, TASK_VERB, { caseId, schoolId: "S1", serial, ...answers }));
   }
 
   it("delivers the step 1 card to the contact teacher, records the answer and replaces the card", async () => {
@@ -70,7 +82,7 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     const emmaCard = connector.cards(personalConversationId(TEACHER)).find((card) => texts(card).includes("Emma Eksempel"));
     assert.ok(emmaCard, "a card about Emma reached the teacher's 1:1 conversation");
     assert.match(texts(emmaCard), /2 av 20 skoledager borte \(10 %\) fra 26\.10\.2026 til 20\.11\.2026/);
-    const execute = (emmaCard.actions as { type: string; verb: string; data: { caseId: string; schoolId: string } }[])[0];
+    const execute = (emmaCard.actions as { type: string; verb: string; data: { caseId: string; schoolId: string; serial: number } }[])[0];
     assert.ok(execute);
     assert.equal(execute.type, "Action.Execute");
 
@@ -79,7 +91,7 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
 
     const answer = await postActivity(
       bot.url,
-      cardAction(TEACHER, connector.url, FOLLOW_UP_VERB, { ...execute.data, guardiansContacted: "yes", guardiansContactedOn: "2026-11-20", cause: "vague", pupilHeard: "no" }),
+      cardAction(TEACHER, connector.url, TASK_VERB, { ...execute.data, ...FULL_ANSWER }),
     );
     assert.equal(answer.status, 200);
     const replacement = answer.body as { statusCode: number; type: string; value: Record<string, unknown> };
@@ -89,12 +101,13 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     assert.equal(replacement.value.actions, undefined, "the answered card has no buttons");
 
     const after = await store.cases.get("S1", execute.data.caseId);
-    assert.equal(after?.value.stage, "answered");
-    assert.deepEqual(after?.value.answers, { guardiansContacted: "yes", guardiansContactedOn: "2026-11-20", cause: "vague", pupilHeard: "no" });
-    assert.equal(after?.value.answeredBy, TEACHER.aadObjectId);
-    assert.ok(after?.value.answeredAt);
+    assert.equal(after?.value.stage, "monitoring", "step 1 answered: the case moves on to watching");
+    const answered = after?.value.done[0];
+    assert.deepEqual(answered?.answers, FULL_ANSWER);
+    assert.equal(answered?.answeredBy, TEACHER.aadObjectId);
+    assert.ok(answered?.answeredAt);
     const audit = await store.audit.list();
-    assert.ok(audit.some((entry) => entry.action === "case.answer" && entry.actor === TEACHER.aadObjectId && entry.outcome === "done"));
+    assert.ok(audit.some((entry) => entry.action === "case.answer.follow-up" && entry.actor === TEACHER.aadObjectId && entry.outcome === "done"));
   });
 
   it("does not open the case again while it is open, and never sends a message twice", async () => {
@@ -104,16 +117,17 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     const second = await nightly(store, { ...input, asOf: "2026-11-23" });
     assert.equal(first.notificationsQueued, 3, "P1 to one teacher, P4 to both of its teachers");
     assert.equal(second.casesOpened, 0);
-    assert.equal(second.notificationsQueued, 0);
+    assert.equal(second.notificationsQueued, second.remindersQueued, "nothing but the routine's reminders, which wait for the delivery hours");
     await Promise.all([bot.sender.drain(), bot.sender.drain()]);
     await bot.sender.drain();
     assert.equal(connector.cards().length, 3);
-    assert.ok((await store.outbox.list()).every((message) => message.status === "sent" && message.activityId));
+    const tasks = (await store.outbox.list()).filter((message) => message.kind === "task");
+    assert.ok(tasks.length === 3 && tasks.every((message) => message.status === "sent" && message.activityId));
   });
 
   it("refuses an answer from a teacher who is not the pupil's contact teacher, and changes nothing", async () => {
     const emmaCase = await emmasCase();
-    const refused = await answer(OTHER_TEACHER, emmaCase.value.caseId, { guardiansContacted: "no", cause: "unknown", pupilHeard: "no" });
+    const refused = await answer(OTHER_TEACHER, emmaCase.value.caseId, FULL_ANSWER);
     const body = refused.body as { type: string; value: string };
     assert.equal(body.type, "application/vnd.microsoft.activity.message");
     assert.match(body.value, /Bare elevens kontaktlærer/);
@@ -126,25 +140,27 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
 
   it("asks again, in the card, when a required answer is missing", async () => {
     const emmaCase = await emmasCase();
-    const incomplete = await answer(TEACHER, emmaCase.value.caseId, { guardiansContacted: "yes", cause: "known" });
+    const incomplete = await answer(TEACHER, emmaCase.value.caseId, { guardiansContacted: "yes", cause: "known", documented: "yes", nurseInformed: "no" });
     const body = incomplete.body as { type: string; value: Record<string, unknown> };
     assert.equal(body.type, "application/vnd.microsoft.card.adaptive");
     const card = texts(body.value);
     assert.match(card, /Noe mangler eller er feil/);
-    assert.equal(card.match(/Svar på dette spørsmålet\./g)?.length, 2 + 3, "two problems shown, plus the three inputs' own required messages");
+    const problems = (body.value.body as { items?: { text?: string; color?: string }[] }[]).flatMap((block) => block.items ?? []).filter((item) => item.color === "Attention");
+    assert.equal(problems.length, 3, "the missing date and result of the contact, and whether the pupil was heard");
+    assert.match(card, /2026-11-20|guardiansContacted/);
     assert.equal((await store.cases.get("S1", emmaCase.value.caseId))?.value.stage, "awaiting-answer");
   });
 
   it("shows the answered card again on a second click, without a second answer", async () => {
     const emmaCase = await emmasCase();
-    const submit = { guardiansContacted: "no", cause: "unknown", pupilHeard: "yes" };
+    const submit = { ...FULL_ANSWER, pupilHeard: "yes" };
     await answer(TEACHER, emmaCase.value.caseId, submit);
     const afterFirst = await store.cases.get("S1", emmaCase.value.caseId);
     const second = await answer(TEACHER, emmaCase.value.caseId, { ...submit, pupilHeard: "no" });
     assert.match(texts((second.body as { value: Record<string, unknown> }).value), /Besvart/);
     const afterSecond = await store.cases.get("S1", emmaCase.value.caseId);
     assert.equal(afterSecond?.etag, afterFirst?.etag);
-    assert.equal(afterSecond?.value.answers?.pupilHeard, "yes");
+    assert.equal(afterSecond?.value.done[0]?.answers?.pupilHeard, "yes");
   });
 
   it("escalates an unanswered case to each of the school's leaders once the deadline has passed", async () => {
@@ -153,10 +169,10 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     await nightly(store, { ...input, asOf: "2026-11-20" });
     await bot.sender.drain();
     const [emmaCase] = await openCasesFor("P1");
-    assert.equal(emmaCase?.value.dueOn, "2026-11-25", "3 school days after Friday 20 November is Wednesday 25 November");
+    assert.equal(emmaCase?.value.current?.dueOn, "2026-11-25", "3 school days after Friday 20 November is Wednesday 25 November");
 
     // The clock says Wednesday morning in Oslo: the run judges Tuesday, the deadline has not passed.
-    clock = sinon.useFakeTimers({ now: new Date("2026-11-25T04:30:00Z"), toFake: ["Date"] });
+    clock.setSystemTime(new Date("2026-11-25T04:30:00Z"));
     const tuesday = await nightly(store, input);
     assert.equal(tuesday.asOf, "2026-11-24");
     assert.equal(tuesday.casesEscalated, 0);
@@ -168,10 +184,13 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     assert.equal(wednesday.notificationsQueued, 4, "two cases to two leaders");
 
     await bot.sender.drain();
+    assert.equal(connector.cards(personalConversationId(LEADER)).length, 0, "not before the delivery hours (08:00 in Oslo)");
+    clock.setSystemTime(new Date("2026-11-26T07:30:00Z"));
+    await bot.sender.drain();
     for (const leader of [LEADER, DEPUTY]) {
       const cards = connector.cards(personalConversationId(leader)).map(texts);
       assert.equal(cards.length, 2);
-      assert.ok(cards.some((card) => card.includes("Ubesvart sak: Emma Eksempel (7B, Testvik skole)") && card.includes("har ikke svart innen fristen 25.11.2026")));
+      assert.ok(cards.some((card) => card.includes("Ubesvart sak: Emma Eksempel (7B, Testvik skole)") && card.includes("innen fristen 25.11.2026")));
     }
 
     clock.setSystemTime(new Date("2026-11-27T04:30:00Z"));

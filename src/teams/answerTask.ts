@@ -1,0 +1,83 @@
+import type { Clock } from "../clock";
+import { answerTask as answerCaseTask, type AbsenceCase } from "../domain/cases";
+import { localInstant, nextDeliveryTime } from "../domain/delivery";
+import { calendarOf } from "../domain/organisation";
+import { isContactTeacherOf } from "../domain/roster";
+import { CardSubmitSchema, checkAnswers, ROUTINE } from "../domain/routine";
+import { taskDeadlines } from "../domain/settings";
+import { translator, type Locale } from "../i18n";
+import type { Logger } from "../log";
+import type { Store } from "../store";
+import { handOverNotices } from "../store/caseNotices";
+import { StaleCaseError } from "../store/caseRepository";
+import { answeredCard, taskCard, type AdaptiveCard } from "./cards";
+import { loadCaseView } from "./caseView";
+
+/**
+ * A contact teacher's answer to a task card. Returns the card that replaces the one answered, or a short message
+ * when the answer is refused. Only the pupil's contact teacher may answer; a second click, or an answer to a
+ * card of an earlier task, changes nothing.
+ */
+export async function answerTask(
+  deps: { store: Store; clock: Clock; logger: Logger },
+  input: { userId: string | undefined; data: unknown; locale: Locale },
+): Promise<AdaptiveCard | string> {
+  const { store, clock, logger } = deps;
+  const t = translator(input.locale);
+  const submit = CardSubmitSchema.safeParse(input.data);
+  if (!submit.success) return t("answer.invalid");
+  const { caseId, schoolId, serial } = submit.data;
+
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const stored = await store.cases.get(schoolId, caseId);
+    const view = stored && (await loadCaseView(store, stored, input.locale, clock.now()));
+    if (!stored || !view) return t("answer.caseNotFound");
+
+    const userId = input.userId;
+    if (!userId || !isContactTeacherOf(view.pupil, userId)) {
+      await store.audit.record({ at: clock.now().toISOString(), actor: userId ?? "unknown", action: "case.answer", subject: caseId, outcome: "refused" });
+      logger.warn({ caseId }, "answer refused: not the pupil's contact teacher");
+      return t("answer.refused");
+    }
+    const current = stored.value.current;
+    if (!current || current.serial !== serial) {
+      const earlier = stored.value.done.find((task) => task.serial === serial && task.answeredAt);
+      return earlier ? answeredCard(view, earlier) : t("answer.outdated");
+    }
+
+    const checked = checkAnswers(ROUTINE[current.task], submit.data, view.today);
+    if (!checked.ok) return taskCard(view, "task", { problems: checked.problems, values: submit.data });
+
+    const calendar = calendarOf(view.school);
+    const hours = view.settings.routine.deliveryHours;
+    const answered: AbsenceCase = answerCaseTask(stored.value, {
+      answers: checked.answers,
+      answeredBy: userId,
+      now: clock.now(),
+      today: view.today,
+      routine: { calendar, deadlines: taskDeadlines(view.settings.routine), evaluationAfterSchoolDays: view.settings.routine.evaluationAfterSchoolDays },
+      resourceTeamId: view.school.resourceTeam?.channelId,
+      evaluationDeliverFrom: (date) => nextDeliveryTime({ now: localInstant(date, "00:00", view.timeZone), calendar, timeZone: view.timeZone, hours }).toISOString(),
+    });
+    let etag: string;
+    try {
+      etag = await store.cases.update(answered, stored.etag);
+    } catch (error) {
+      if (error instanceof StaleCaseError) continue;
+      throw error;
+    }
+    await store.audit.record({
+      at: clock.now().toISOString(),
+      actor: userId,
+      action: `case.answer.${current.task}`,
+      subject: caseId,
+      before: { stage: stored.value.stage, step: stored.value.step, task: current.task },
+      after: { stage: answered.stage, step: answered.step, task: answered.current?.task, answers: checked.answers },
+      outcome: "done",
+    });
+    await handOverNotices(store, answered, etag, clock.now());
+    logger.info({ caseId, task: current.task }, "task answered");
+    return answeredCard({ ...view, absenceCase: answered }, answered.done[answered.done.length - 1]);
+  }
+  return t("answer.invalid");
+}

@@ -1,0 +1,77 @@
+import type { AbsenceCase } from "../domain/cases";
+import { addDays, dateInZone } from "../domain/dates";
+import { findSchool } from "../domain/organisation";
+import type { Pupil } from "../domain/roster";
+import { formatDate, translator, type Locale, type MessageKey } from "../i18n";
+import type { Store } from "../store";
+import type { OutboxMessage } from "../store/outbox";
+import { pagedListCards, type AdaptiveCard, type ListModel } from "./cards";
+
+/** A case as a row of a list: the pupil, and what is due or that it is being watched. */
+export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, locale: Locale) {
+  const t = translator(locale);
+  const task = absenceCase.current;
+  return {
+    title: t("digest.row.case", { name: pupil?.name ?? absenceCase.pupilId, group: pupil?.group ?? "" }),
+    detail: task
+      ? t("digest.row.task", { step: absenceCase.step, task: t(`task.${task.task}` as MessageKey), dueOn: formatDate(locale, task.dueOn) })
+      : t("digest.row.monitoring", { step: absenceCase.step }),
+  };
+}
+
+/**
+ * A leader's digest for one school: the daily one (new cases, overdue answers, escalations, cases per group and
+ * step) or the weekly overview (with the cases closed last week). Paged when it would not fit in one message.
+ */
+export async function renderDigest(store: Store, message: OutboxMessage, locale: Locale, now: Date): Promise<AdaptiveCard[] | undefined> {
+  const t = translator(locale);
+  const organisation = await store.organisation.get();
+  const school = organisation && findSchool(organisation, message.schoolId);
+  if (!organisation || !school) return undefined;
+  const weekly = message.subject.startsWith("weekly");
+  const today = dateInZone(now, organisation.timeZone);
+  const [cases, pupils] = await Promise.all([store.cases.listSchool(school.id), store.pupils.listAll()]);
+  const pupilById = new Map(pupils.filter((pupil) => pupil.schoolId === school.id).map((pupil) => [pupil.pupilId, pupil]));
+  const all = cases.map((stored) => stored.value);
+  const open = all.filter((absenceCase) => absenceCase.stage !== "closed");
+  const since = addDays(today, weekly ? -7 : -1);
+  const fresh = open.filter((absenceCase) => absenceCase.openedOn >= since);
+  const overdue = open.filter((absenceCase) => absenceCase.current && absenceCase.current.dueOn < today).sort((a, b) => (a.current?.dueOn ?? "").localeCompare(b.current?.dueOn ?? ""));
+  const escalated = open.filter((absenceCase) => absenceCase.current?.escalatedAt);
+  const closedLastWeek = all.filter((absenceCase) => absenceCase.closedOn && absenceCase.closedOn >= addDays(today, -7));
+  const row = (absenceCase: AbsenceCase) => caseRow(absenceCase, pupilById.get(absenceCase.pupilId), locale);
+
+  const byGroup = new Map<string, Map<number, number>>();
+  for (const absenceCase of open) {
+    const group = pupilById.get(absenceCase.pupilId)?.group ?? "?";
+    const steps = byGroup.get(group) ?? new Map<number, number>();
+    steps.set(absenceCase.step, (steps.get(absenceCase.step) ?? 0) + 1);
+    byGroup.set(group, steps);
+  }
+  const groups = [...byGroup.entries()]
+    .sort(([a], [b]) => a.localeCompare(b, "nb"))
+    .map(([group, steps]) => ({
+      title: t("digest.row.group", { group }),
+      detail: [...steps.entries()].sort(([a], [b]) => a - b).map(([step, count]) => t("whatIf.step", { step, count })).join(", "),
+    }));
+
+  const facts = [
+    { title: t("digest.fact.new"), value: String(fresh.length) },
+    { title: t("digest.fact.open"), value: String(open.length) },
+    { title: t("digest.fact.overdue"), value: String(overdue.length) },
+    { title: t("digest.fact.escalated"), value: String(escalated.length) },
+  ];
+  if (weekly) facts.push({ title: t("digest.fact.closed"), value: String(closedLastWeek.length) });
+  const model: ListModel = {
+    title: weekly ? t("digest.weekly.title", { school: school.name, week: message.subject.split("|")[1]?.split("-W")[1] ?? "" }) : t("digest.daily.title", { school: school.name, date: formatDate(locale, today) }),
+    subtitle: "",
+    facts,
+    sections: [
+      { heading: t("digest.section.overdue"), rows: overdue.map(row), empty: t("digest.empty") },
+      { heading: t("digest.section.new"), rows: fresh.map(row), empty: t("digest.empty") },
+      { heading: t("digest.section.groups"), rows: groups, empty: t("digest.empty") },
+    ],
+    footer: "",
+  };
+  return pagedListCards(model, (page, pages) => t("digest.page", { page, pages }));
+}
