@@ -225,9 +225,16 @@ export class OutboxSender {
     const { adapter, botAppId } = this.options;
     await this.rate.take(reference.conversation?.id ?? userId ?? "unknown");
     let activityId: string | undefined;
+    let failure: unknown;
+    // The adapter's turn error handler would swallow a failed send: keep the error and raise it here.
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
-      activityId = (await context.sendActivity(activity))?.id;
+      try {
+        activityId = (await context.sendActivity(activity))?.id;
+      } catch (error) {
+        failure = error;
+      }
     });
+    if (failure) throw failure;
     return activityId;
   }
 

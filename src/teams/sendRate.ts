@@ -10,7 +10,8 @@ export class SendRate {
   constructor(private readonly options: { perSecond: number; perConversationPerSecond: number }) {}
 
   async take(conversation: string): Promise<void> {
-    const now = Date.now();
+    // A monotonic clock: pacing is about real elapsed time, whatever the wall clock (or a test) says.
+    const now = performance.now();
     let at = Math.max(now, this.next);
     const times = (this.recent.get(conversation) ?? []).filter((time) => time > at - 1000);
     if (times.length >= this.options.perConversationPerSecond) at = Math.max(at, (times[times.length - this.options.perConversationPerSecond] as number) + 1000);

@@ -7,13 +7,13 @@ import type { Store } from "../../src/store";
 import { startBotServer, type BotServer } from "../../src/teams/botServer";
 
 /** The real bot server on a free port, in local mode, sending nothing until a test drains the outbox. */
-export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; serviceUrl?: string } = {}): Promise<BotServer> {
+export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; serviceUrl?: string; tenantId?: string } = {}): Promise<BotServer> {
   return startBotServer({
     config: {
       PORT: 0,
       BOT_ID: options.botId,
       BOT_PASSWORD: options.botId ? "test-secret" : undefined,
-      BOT_TENANT_ID: options.botId ? "00000000-0000-4000-8000-0000000000aa" : undefined,
+      BOT_TENANT_ID: options.tenantId ?? (options.botId ? "00000000-0000-4000-8000-0000000000aa" : undefined),
       BOT_TYPE: "SingleTenant",
       BOT_SERVICE_URL: options.serviceUrl,
       OUTBOX_POLL_SECONDS: 3600,

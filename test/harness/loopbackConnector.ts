@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 
 export interface ReceivedRequest {
+  /** The status the connector answered with, and when the request came (ms, monotonic). */
+  status: number;
+  at: number;
   method: string;
   path: string;
   conversationId?: string | undefined;
@@ -41,10 +44,10 @@ export class LoopbackConnector {
     this.failures.push(...failures);
   }
 
-  /** Activities sent (not typing indicators), optionally only those to one conversation. */
+  /** Activities delivered (accepted, not typing indicators), optionally only those to one conversation. */
   sent(conversationId?: string): Record<string, unknown>[] {
     return this.received
-      .filter((request) => request.method === "POST" && request.path.includes("/activities"))
+      .filter((request) => request.method === "POST" && request.path.includes("/activities") && request.status < 300)
       .filter((request) => conversationId === undefined || request.conversationId === conversationId)
       .map((request) => request.body)
       .filter((body) => body.type !== "typing");
@@ -65,9 +68,8 @@ export class LoopbackConnector {
     const path = req.url ?? "";
     const match = /\/v3\/conversations\/([^/]+)/.exec(path);
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    this.received.push({ method: req.method ?? "", path, conversationId: match?.[1] ? decodeURIComponent(match[1]) : undefined, body });
-
     const failure = this.failures.shift();
+    this.received.push({ at: performance.now(), status: failure?.status ?? (req.method === "POST" ? 201 : 200), method: req.method ?? "", path, conversationId: match?.[1] ? decodeURIComponent(match[1]) : undefined, body });
     if (failure) {
       res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers });
       res.end(JSON.stringify(failure.body ?? { error: { code: "ScriptedFailure", message: `scripted ${failure.status}` } }));
