@@ -1,10 +1,8 @@
 import type { Rule, Window } from "../domain/rules/definitions";
 import type { Finding } from "../domain/rules/finding";
-import { formatDate, translator, type Locale, type MessageKey } from "./index";
+import { formatDate, formatNumber, translator, type Locale, type MessageKey } from "./index";
 
-function numberText(locale: Locale, value: number): string {
-  return value.toLocaleString(locale === "en" ? "en-GB" : "nb-NO", { maximumFractionDigits: 1 });
-}
+const numberText = formatNumber;
 
 function windowText(locale: Locale, window: Window): string {
   const t = translator(locale);

@@ -37,6 +37,11 @@ export function translator(locale: Locale): Translate {
 
 const DATE_LOCALE: Record<Locale, string> = { nb: "nb-NO", nn: "nn-NO", en: "en-GB" };
 
+/** A number as the reader writes it (36,4 in Norwegian). */
+export function formatNumber(locale: Locale, value: number): string {
+  return value.toLocaleString(DATE_LOCALE[locale], { maximumFractionDigits: 1 });
+}
+
 /** A date as the reader writes it (20.11.2026 in Norwegian). */
 export function formatDate(locale: Locale, isoDate: string): string {
   return new Intl.DateTimeFormat(DATE_LOCALE[locale], { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }).format(

@@ -2,7 +2,7 @@ import * as ACData from "adaptivecards-templating";
 import type { TaskState } from "../domain/cases";
 import { calendarOf } from "../domain/organisation";
 import { ROUTINE, SHORT_NOTE, type AnswerProblem, type Question } from "../domain/routine";
-import { formatDate, formatDateTime, translator, type Locale, type MessageKey } from "../i18n";
+import { formatDate, formatDateTime, formatNumber, translator, type Locale, type MessageKey } from "../i18n";
 import { explainWithRule } from "../i18n/explain";
 import type { CaseView } from "./caseView";
 import answeredTemplate from "./templates/answered.json";
@@ -71,7 +71,13 @@ export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { 
     title: t(`card.title.${kind}`, { name: pupil.name, group: pupil.group }),
     ...header(view, task.step, task.task),
     numbers: effect
-      ? t("card.evaluation.numbers", { before: effect.before, beforeDays: effect.beforeDays, after: effect.after, afterDays: effect.afterDays, since: formatDate(view.locale, effect.since) })
+      ? t("card.evaluation.numbers", {
+          before: formatNumber(view.locale, effect.before),
+          beforeDays: effect.beforeDays,
+          after: formatNumber(view.locale, effect.after),
+          afterDays: effect.afterDays,
+          since: formatDate(view.locale, effect.since),
+        })
       : "",
     banner,
     intro: t(`intro.${task.task}` as MessageKey),

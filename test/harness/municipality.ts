@@ -56,16 +56,20 @@ export interface MunicipalityFiles {
   organisation: string;
   roster: string;
   feed: string;
+  /** Writes another feed in place of the first, as the next night's export would. */
+  replaceFeed(text: string): Promise<void>;
 }
 
 /** Writes the files to a fresh folder; any of them can be replaced by the test's own text. */
 export async function writeMunicipality(overrides: { organisation?: unknown; roster?: string; feed?: string | Buffer } = {}): Promise<MunicipalityFiles> {
   const folder = await mkdtemp(join(tmpdir(), "tidlig-test-"));
+  const feed = join(folder, "feed.csv");
   const files = {
     folder,
     organisation: join(folder, "organisation.json"),
     roster: join(folder, "roster.csv"),
-    feed: join(folder, "feed.csv"),
+    feed,
+    replaceFeed: (text: string) => writeFile(feed, text),
   };
   await writeFile(files.organisation, JSON.stringify(overrides.organisation ?? ORGANISATION, null, 2));
   await writeFile(files.roster, overrides.roster ?? ROSTER_CSV);
