@@ -41,6 +41,8 @@ export class AbsenceRepository {
     const byPupil = new Map<string, PupilDay[]>();
     const entities = this.table.listEntities<PupilDayEntity>({ queryOptions: { filter: odata`PartitionKey eq ${schoolId}` } });
     for await (const entity of entities) {
+      // Azurite sometimes ignores a filter (seen in tests); the entity's own keys are the truth.
+      if (entity.partitionKey !== schoolId) continue;
       const list = byPupil.get(entity.pupilId) ?? [];
       list.push({ pupilId: entity.pupilId, date: entity.date, events: JSON.parse(entity.events) as AbsenceEvent[] });
       byPupil.set(entity.pupilId, list);
@@ -54,7 +56,7 @@ export class AbsenceRepository {
     const filter = odata`PartitionKey eq ${schoolId} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
     const days: PupilDay[] = [];
     for await (const entity of this.table.listEntities<PupilDayEntity>({ queryOptions: { filter } })) {
-      if (entity.pupilId === pupilId) days.push({ pupilId, date: entity.date, events: JSON.parse(entity.events) as AbsenceEvent[] });
+      if (entity.partitionKey === schoolId && entity.pupilId === pupilId) days.push({ pupilId, date: entity.date, events: JSON.parse(entity.events) as AbsenceEvent[] });
     }
     return days;
   }

@@ -41,6 +41,7 @@ export class SettingsRepository {
   async history(): Promise<SettingsVersion[]> {
     const versions: SettingsVersion[] = [];
     for await (const entity of this.table.listEntities<SettingsEntity>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) {
+      if (entity.partitionKey !== PARTITION) continue;
       versions.push({
         version: entity.version,
         document: SettingsDocumentSchema.parse(JSON.parse(entity.document)),

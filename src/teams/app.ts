@@ -40,9 +40,12 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
     answerTask(deps, { userId: context.activity.from?.aadObjectId, data, locale: await localeOf(context.activity.from?.aadObjectId) });
 
   app.activity("installationUpdate", async (context) => {
+    const userId = context.activity.from?.aadObjectId;
+    const known = userId ? await deps.store.conversations.get(userId) : undefined;
     await storeConversation(context, deps);
-    if (context.activity.action === "add") {
-      await context.sendActivity(translator(await localeOf(context.activity.from?.aadObjectId))("bot.welcome"));
+    // Welcome a user once, not every time Teams reports the app as added again.
+    if (context.activity.action === "add" && !known) {
+      await context.sendActivity(translator(await localeOf(userId))("bot.welcome"));
     }
   });
 
