@@ -16,10 +16,11 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL });
   const opened = await openConfiguredStore(config, logger);
   const { store } = opened;
-  const bot = await startBotServer({ config, store, clock: systemClock, logger });
-
   let schedule: NightlySchedule | undefined;
   const { ORGANISATION_FILE, ROSTER_FILE, FEED_FILE } = config;
+  const nightlyFiles = ORGANISATION_FILE && ROSTER_FILE && FEED_FILE ? { organisationPath: ORGANISATION_FILE, rosterPath: ROSTER_FILE, feedPath: FEED_FILE } : undefined;
+  const bot = await startBotServer({ config, store, clock: systemClock, logger, nightlyFiles, nextNightlyRun: () => schedule?.nextRun() });
+
   if (ORGANISATION_FILE && ROSTER_FILE && FEED_FILE) {
     const organisation = await readOrganisationFile(ORGANISATION_FILE);
     schedule = scheduleNightly({

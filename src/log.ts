@@ -17,4 +17,4 @@ export function createLogger(options: { level?: string; destination?: 1 | 2 } = 
   );
 }
 
-export const silentLogger: Logger = pino({ level: "silent" });
+export const silentLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });

@@ -13,6 +13,8 @@ export const SchoolSchema = z.object({
   id: z.string().trim().min(1),
   name: z.string().trim().min(1),
   leaders: z.array(entraId).default([]),
+  /** Coordinators of this school only; the municipality's coordinators are at the top level. */
+  coordinators: z.array(entraId).default([]),
   resourceTeam: z.object({ teamId: z.string().min(1), channelId: z.string().min(1) }).optional(),
   calendar: z.object({
     schoolYear: DateRangeSchema,

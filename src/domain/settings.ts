@@ -63,6 +63,7 @@ export const SettingsSchema = z
       .default(10)
       .describe("school days after a case is closed before a new case can open for the same pupil"),
     routine: RoutineSettingsSchema.default({}),
+    paused: z.boolean().default(false).describe("while true, no new messages go out (e.g. during exam weeks); cases are still judged"),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -76,6 +77,7 @@ export const SchoolOverrideSchema = z
     lessonsPerDay: z.number().int().min(1).max(12).optional(),
     cooldownSchoolDays: z.number().int().min(0).max(200).optional(),
     routine: z.record(z.string(), z.unknown()).optional(),
+    paused: z.boolean().optional(),
   })
   .strict();
 export type SchoolOverride = z.infer<typeof SchoolOverrideSchema>;
@@ -100,6 +102,7 @@ export const OrganisationSettingsSchema = z
     lessonsPerDay: z.unknown().optional(),
     cooldownSchoolDays: z.unknown().optional(),
     routine: z.unknown().optional(),
+    paused: z.unknown().optional(),
     schools: z.unknown().optional(),
   })
   .strict();
@@ -133,5 +136,6 @@ export function settingsForSchool(document: SettingsDocument, schoolId: string):
     lessonsPerDay: override.lessonsPerDay ?? base.lessonsPerDay,
     cooldownSchoolDays: override.cooldownSchoolDays ?? base.cooldownSchoolDays,
     routine: RoutineSettingsSchema.parse({ ...base.routine, ...override.routine }),
+    paused: base.paused || (override.paused ?? false),
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from "../log";
 
 export interface NightlySchedule {
   stop(): void;
+  nextRun(): Date | undefined;
 }
 
 /** Runs a job (the nightly run, the digests) on its cron schedule in the organisation's time zone, never two at once in this process. */
@@ -22,5 +23,5 @@ export function scheduleNightly(options: { expression: string; timeZone: string;
     { timezone: timeZone, noOverlap: true, name },
   );
   logger.info({ expression, timeZone, job: name }, "run scheduled");
-  return { stop: () => void task.stop() };
+  return { stop: () => void task.stop(), nextRun: () => task.getNextRun() ?? undefined };
 }

@@ -2,7 +2,7 @@ import { odata } from "@azure/data-tables";
 import type { NoticeKind } from "../domain/cases";
 
 /** Case notices, and messages about no single case: the leaders' digests and alerts to the coordinators. */
-export type MessageKind = NoticeKind | "digest" | "coordinator-alert";
+export type MessageKind = NoticeKind | "digest" | "coordinator-alert" | "run-summary";
 import { isConflict, isPreconditionFailed, keyOf, type Storage } from "./storage";
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "undeliverable";

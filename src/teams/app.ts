@@ -5,8 +5,11 @@ import { toLocale, translator, type Locale } from "../i18n";
 import type { Logger } from "../log";
 import type { Store } from "../store";
 import { answerTask } from "./answerTask";
-import { TASK_VERB } from "./cards";
-import { COMMANDS, parseCommand } from "./commands";
+import { z } from "zod";
+import { rolesOf } from "../domain/roles";
+import { TASK_VERB, textCard } from "./cards";
+import { handleCommand, type BotServices } from "./commands";
+import { CANCEL_VERB, CONFIRM_VERB, confirmChange } from "./commands/settings";
 
 export interface BotDependencies {
   store: Store;
@@ -15,7 +18,17 @@ export interface BotDependencies {
   defaultLocale: Locale;
   /** Called when a user's conversation is stored, so that messages waiting for it can go out. */
   onConversationStored?: (userId: string) => void;
+  services?: BotServices;
 }
+
+const SettingsChangeSubmitSchema = z.object({
+  baseVersion: z.coerce.number().int().min(0),
+  change: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("set"), ruleId: z.string().max(60), parameter: z.string().max(60), value: z.unknown(), schoolId: z.string().max(100).optional() }),
+    z.object({ kind: z.literal("reset"), ruleId: z.string().max(60), schoolId: z.string().max(100).optional() }),
+    z.object({ kind: z.literal("pause"), paused: z.boolean(), schoolId: z.string().max(100).optional() }),
+  ]),
+});
 
 /** Stores where a user can be reached: their 1:1 conversation with the bot, keyed by Entra object id. */
 async function storeConversation(context: TurnContext, deps: BotDependencies): Promise<void> {
@@ -67,16 +80,37 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
     await context.updateActivity({ id: context.activity.replyToId, type: "message", attachments: [CardFactory.adaptiveCard(reply)] });
   });
 
+  // A coordinator confirms or cancels a proposed change of the settings; the answer replaces the proposal.
+  const settingsAnswer = async (context: TurnContext, data: unknown, confirmed: boolean) => {
+    const userId = context.activity.from?.aadObjectId;
+    const locale = await localeOf(userId);
+    const t = translator(locale);
+    const submit = SettingsChangeSubmitSchema.safeParse(data);
+    if (!userId || !submit.success) return t("answer.invalid");
+    const [organisation, pupils] = await Promise.all([deps.store.organisation.get(), deps.store.pupils.listAll()]);
+    const roles = rolesOf(userId, organisation, pupils);
+    const { change, baseVersion } = submit.data;
+    const mayChange = change.schoolId ? roles.coordinatorOf.includes(change.schoolId) : roles.municipalityCoordinator;
+    if (!mayChange) {
+      await deps.store.audit.record({ at: deps.clock.now().toISOString(), actor: userId, action: "settings.change", subject: "settings", after: { change }, outcome: "refused" });
+      return t("command.refused", { command: "terskel sett" });
+    }
+    if (!confirmed) return textCard(t("settings.cancelled"));
+    const reply = await confirmChange({ store: deps.store, clock: deps.clock, userId, locale, roles, organisation, services: deps.services ?? {} }, change as never, baseVersion);
+    return textCard(reply);
+  };
+  app.adaptiveCards.actionExecute(CONFIRM_VERB, async (context, _state, data) => settingsAnswer(context, data, true));
+  app.adaptiveCards.actionExecute(CANCEL_VERB, async (context, _state, data) => settingsAnswer(context, data, false));
+
   app.activity("message", async (context) => {
     await storeConversation(context, deps);
     const userId = context.activity.from?.aadObjectId;
     const locale = await localeOf(userId);
-    const parsed = parseCommand(COMMANDS, context.activity.text ?? "");
-    if (!parsed || !userId) {
+    if (!userId) {
       await context.sendActivity(translator(locale)("bot.unknownMessage"));
       return;
     }
-    const reply = await parsed.command.run({ store: deps.store, clock: deps.clock, userId, locale }, parsed.args);
+    const reply = await handleCommand({ store: deps.store, clock: deps.clock, userId, locale, text: context.activity.text ?? "", services: deps.services ?? {} });
     await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
   });
 

@@ -7,6 +7,9 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import { createTeamsApplication } from "./app";
 import { OutboxSender } from "./outboxSender";
+import type { BotServices } from "./commands";
+import { runNightly } from "../jobs/nightly";
+import { translator } from "../i18n";
 
 export interface BotServer {
   url: string;
@@ -39,6 +42,9 @@ export async function startBotServer(deps: {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** The files of the nightly run, so that a coordinator can start it from Teams ("kjør nå"). */
+  nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string } | undefined;
+  nextNightlyRun?: () => Date | undefined;
 }): Promise<BotServer> {
   const { config, store, clock, logger } = deps;
   const adapter = createAdapter(config, logger);
@@ -56,10 +62,32 @@ export async function startBotServer(deps: {
   const drainSoon = () => {
     sender.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));
   };
+  let running: Promise<void> | undefined;
+  const services: BotServices = {
+    nextRun: deps.nextNightlyRun,
+    isRunning: () => running !== undefined,
+    runNow: async (requestedBy) => {
+      if (!deps.nightlyFiles) return "not-configured";
+      if (running) return "running";
+      const files = deps.nightlyFiles;
+      const startedAt = clock.now();
+      running = runNightly({ store, clock, logger, t: translator(config.DEFAULT_LOCALE) }, files)
+        .then(async () => {
+          await store.outbox.enqueue({ kind: "run-summary", subject: `run:${startedAt.toISOString()}`, serial: 0, schoolId: "", recipientId: requestedBy }, clock.now());
+          drainSoon();
+        })
+        .catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "nightly run from Teams failed"))
+        .finally(() => {
+          running = undefined;
+        });
+      return "started";
+    },
+  };
   const app = createTeamsApplication(adapter, botAppId, {
     store,
     clock,
     logger,
+    services,
     defaultLocale: config.DEFAULT_LOCALE,
     onConversationStored: (userId) => {
       store.outbox.wakeRecipient(userId, clock.now()).then(drainSoon, () => undefined);
@@ -93,6 +121,7 @@ export async function startBotServer(deps: {
     sender,
     close: async () => {
       clearInterval(timer);
+      await running;
       sender.stop();
       await sender.drain().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));

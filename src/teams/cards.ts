@@ -8,6 +8,7 @@ import type { CaseView } from "./caseView";
 import answeredTemplate from "./templates/answered.json";
 import listTemplate from "./templates/list.json";
 import noticeTemplate from "./templates/notice.json";
+import proposalTemplate from "./templates/proposal.json";
 import taskTemplate from "./templates/task.json";
 
 /** An Adaptive Card as JSON; Teams renders version 1.5 on desktop and mobile. */
@@ -259,3 +260,13 @@ export function alertCard(title: string, body: string): AdaptiveCard {
   return expand(noticeTemplate, { title, color: "Warning", subtitle: "", reasons: [], paragraphs: [body], facts: [] });
 }
 
+
+/** A proposed change of the settings with what it would do, and Confirm / Cancel. */
+export function proposalCard(model: { title: string; lines: string[]; note: string; confirm: string; cancel: string; data: object; confirmVerb: string; cancelVerb: string }): AdaptiveCard {
+  return expand(proposalTemplate, { ...model, confirmData: { ...model.data, verb: model.confirmVerb }, cancelData: { ...model.data, verb: model.cancelVerb } });
+}
+
+/** A short text as a card, e.g. the answer to a confirmation that replaces the proposal. */
+export function textCard(title: string, lines: string[] = []): AdaptiveCard {
+  return expand(noticeTemplate, { title, color: "Default", subtitle: "", reasons: [], paragraphs: lines, facts: [] });
+}

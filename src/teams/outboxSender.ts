@@ -6,7 +6,10 @@ import { toLocale, translator, type Locale } from "../i18n";
 import type { Logger } from "../log";
 import type { Store } from "../store";
 import type { OutboxMessage } from "../store/outbox";
-import { alertCard, escalationCard, referralCard, taskCard, unreachableCard, type AdaptiveCard } from "./cards";
+import { alertCard, escalationCard, referralCard, taskCard, textCard, unreachableCard, type AdaptiveCard } from "./cards";
+import { pausedSchools } from "./commands/settings";
+import { summaryText } from "../jobs/summaryText";
+import type { NightlySummary } from "../jobs/nightly";
 import { loadCaseView } from "./caseView";
 import { renderDigest } from "./digest";
 import { SendRate } from "./sendRate";
@@ -105,7 +108,10 @@ export class OutboxSender {
     do {
       this.again = false;
       const { store, clock } = this.options;
+      const paused = await pausedSchools(store, await store.organisation.get());
       for (const due of await store.outbox.listDue(clock.now())) {
+        // Paused (e.g. an exam week): messages about the school wait; digests and alerts still go.
+        if (paused.has(due.schoolId) && due.kind !== "coordinator-alert" && due.kind !== "run-summary") continue;
         const claimed = await store.outbox.claim(due, clock.now(), CLAIM_MS);
         if (!claimed) continue;
         const outcome = await this.deliver(claimed);
@@ -243,6 +249,10 @@ export class OutboxSender {
     const { store, clock } = this.options;
     const t = translator(locale);
     if (message.kind === "digest") return renderDigest(store, message, locale, clock.now());
+    if (message.kind === "run-summary") {
+      const run = await store.runs.latest();
+      return [textCard(t("run.finished"), run ? summaryText(run.summary as unknown as NightlySummary, t) : [t("status.none")])];
+    }
     if (message.kind === "coordinator-alert") {
       const [, teacherId = "", caseId = ""] = message.subject.split(":");
       const stored = await store.cases.get(message.schoolId, caseId);
@@ -278,7 +288,7 @@ export class OutboxSender {
    * contact teacher could not get a task, the school's leaders get the case.
    */
   private async recipientUnreachable(message: OutboxMessage, status: number | undefined): Promise<void> {
-    if (message.kind === "referral" || message.kind === "digest" || message.kind === "coordinator-alert") return;
+    if (message.kind === "referral" || message.kind === "digest" || message.kind === "coordinator-alert" || message.kind === "run-summary") return;
     const { store, clock, logger } = this.options;
     const reason = status === 403 ? "blocked" : status === 404 ? "gone" : "other";
     const conversation = await store.conversations.get(message.recipientId);

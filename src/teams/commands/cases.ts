@@ -1,58 +1,16 @@
-import type { Clock } from "../clock";
-import { dateInZone } from "../domain/dates";
-import { formatDate, translator, type Locale } from "../i18n";
-import type { Store } from "../store";
-import { listCard, type AdaptiveCard } from "./cards";
-import { caseRow } from "./digest";
-
-export type Reply = string | AdaptiveCard;
-
-export interface CommandContext {
-  store: Store;
-  clock: Clock;
-  userId: string;
-  locale: Locale;
-}
-
-export interface Command {
-  /** The words that start the command, bokmål first, then aliases (written as typed, any case, æøå or ae/o/a). */
-  names: string[];
-  run(context: CommandContext, args: string[]): Promise<Reply>;
-}
-
-/** Lower case, single spaces, æ/ø/å as ae/o/a: "Mine  Saker" and "mine saker" are the same command. */
-export function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize("NFKC")
-    .replace(/æ/g, "ae")
-    .replace(/[øö]/g, "o")
-    .replace(/[åä]/g, "a")
-    .replace(/[^\p{L}\p{N}.%-]+/gu, " ")
-    .trim()
-    .replace(/\s+/g, " ");
-}
-
-/** Finds the command a message starts with (the longest name wins) and the words after it. */
-export function parseCommand(commands: readonly Command[], text: string): { command: Command; args: string[] } | undefined {
-  const words = normalise(text);
-  let best: { command: Command; length: number } | undefined;
-  for (const command of commands) {
-    for (const name of command.names.map(normalise)) {
-      if ((words === name || words.startsWith(`${name} `)) && name.length > (best?.length ?? 0)) best = { command, length: name.length };
-    }
-  }
-  if (!best) return undefined;
-  const rest = words.slice(best.length).trim();
-  return { command: best.command, args: rest === "" ? [] : rest.split(" ") };
-}
+import { dateInZone } from "../../domain/dates";
+import { formatDate, translator, type Locale } from "../../i18n";
+import { listCard } from "../cards";
+import { caseRow } from "../digest";
+import type { Command } from "./command";
 
 /** "mine saker": a teacher's open cases with what is due; a leader's school's. */
 export const myCases: Command = {
+  help: "cmd.cases",
+  role: "anyone",
   names: ["mine saker", "my cases", "saker"],
-  async run({ store, clock, userId, locale }) {
+  async run({ store, clock, userId, locale, organisation }) {
     const t = translator(locale);
-    const organisation = await store.organisation.get();
     if (!organisation) return t("mycases.none");
     const today = dateInZone(clock.now(), organisation.timeZone);
     const pupils = await store.pupils.listAll();
@@ -84,6 +42,8 @@ const LANGUAGES: Record<string, Locale> = { bokmal: "nb", nb: "nb", norsk: "nb",
 
 /** "språk nynorsk" / "language english": the language the bot writes to this user in. */
 export const language: Command = {
+  help: "cmd.language",
+  role: "anyone",
   names: ["språk", "language", "sprak"],
   async run({ store, clock, userId, locale }, args) {
     const chosen = LANGUAGES[args[0] ?? ""];
@@ -94,4 +54,3 @@ export const language: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [myCases, language];

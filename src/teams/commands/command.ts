@@ -1,0 +1,35 @@
+import type { Clock } from "../../clock";
+import type { Organisation } from "../../domain/organisation";
+import type { Roles } from "../../domain/roles";
+import type { Locale, MessageKey } from "../../i18n";
+import type { Store } from "../../store";
+import type { AdaptiveCard } from "../cards";
+
+export type Reply = string | AdaptiveCard;
+
+/** What the bot can do besides answering: start the nightly run, and say when the next one is. */
+export interface BotServices {
+  runNow?: (requestedBy: string) => Promise<"started" | "running" | "not-configured">;
+  nextRun?: () => Date | undefined;
+  isRunning?: () => boolean;
+}
+
+export interface CommandContext {
+  store: Store;
+  clock: Clock;
+  userId: string;
+  locale: Locale;
+  roles: Roles;
+  organisation: Organisation | undefined;
+  services: BotServices;
+}
+
+export interface Command {
+  /** The catalogue key of the command's line in the help text. */
+  help: MessageKey;
+  /** The words that start the command, bokmål first, then aliases (any case; æ/ø/å may be typed as ae/o/a). */
+  names: string[];
+  /** Who may use it. */
+  role: "anyone" | "coordinator";
+  run(context: CommandContext, args: string[]): Promise<Reply>;
+}

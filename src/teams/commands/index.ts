@@ -1,0 +1,55 @@
+import { rolesOf, type Roles } from "../../domain/roles";
+import { translator, type Locale } from "../../i18n";
+import type { Clock } from "../../clock";
+import type { Store } from "../../store";
+import { listCard } from "../cards";
+import { language, myCases } from "./cases";
+import type { BotServices, Command, Reply } from "./command";
+import { runNow, status } from "./operations";
+import { closestCommand, normalise, parseCommand } from "./parse";
+import { history, pause, resetThreshold, resume, routine, setThreshold, thresholds } from "./settings";
+
+export type { BotServices, Reply } from "./command";
+
+/** Hello in the ways people say it: answered with what the bot does, not with "did you mean". */
+const GREETINGS = new Set(["hei", "hallo", "hi", "hello", "god morgen", "morn", "heisann", "hey"]);
+
+function allowed(command: Command, roles: Roles): boolean {
+  return command.role === "anyone" || roles.coordinatorOf.length > 0;
+}
+
+export const help: Command = {
+  help: "cmd.help",
+  role: "anyone",
+  names: ["hjelp", "help", "?"],
+  async run({ locale, roles }) {
+    const t = translator(locale);
+    const rows = COMMANDS.filter((command) => allowed(command, roles) && command !== resume).map((command) => ({ title: t(command.help), detail: "" }));
+    return listCard({ title: t("help.title"), subtitle: "", facts: [], sections: [{ heading: "", rows, empty: "" }], footer: t("help.footer") });
+  },
+};
+
+/** Every chat command, as a table: the help text, the manifest's command menu and the router all read it. */
+export const COMMANDS: readonly Command[] = [help, myCases, thresholds, setThreshold, resetThreshold, history, routine, status, runNow, pause, resume, language];
+
+/**
+ * Answers a chat message: the command it names, if the user's role allows it (a refusal is written to the audit
+ * trail), or a suggestion of the closest command.
+ */
+export async function handleCommand(input: { store: Store; clock: Clock; userId: string; locale: Locale; text: string; services: BotServices }): Promise<Reply> {
+  const { store, clock, userId, locale, text, services } = input;
+  const t = translator(locale);
+  const [organisation, pupils] = await Promise.all([store.organisation.get(), store.pupils.listAll()]);
+  const roles = rolesOf(userId, organisation, pupils);
+  const parsed = parseCommand(COMMANDS, text);
+  if (!parsed) {
+    const visible = COMMANDS.filter((command) => allowed(command, roles));
+    if (GREETINGS.has(normalise(text)) || text.trim() === "") return t("bot.unknownMessage");
+    return t("command.unknown", { text: text.trim().slice(0, 60), suggestion: closestCommand(visible, text) });
+  }
+  if (!allowed(parsed.command, roles)) {
+    await store.audit.record({ at: clock.now().toISOString(), actor: userId, action: `command.${parsed.command.names[1] ?? parsed.command.names[0]}`, subject: "chat", outcome: "refused" });
+    return t("command.refused", { command: parsed.command.names[0] ?? "" });
+  }
+  return parsed.command.run({ store, clock, userId, locale, roles, organisation, services }, parsed.args);
+}
