@@ -38,8 +38,11 @@ async function storeConversation(context: TurnContext, deps: BotDependencies): P
   const existing = await deps.store.conversations.get(userId);
   const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
   await deps.store.conversations.save({ userId, reference, locale: existing?.locale, name: activity.from.name || existing?.name, updatedAt: deps.clock.now().toISOString() });
-  deps.logger.info({ userId }, "conversation stored");
-  deps.onConversationStored?.(userId);
+  // A new (or again reachable) conversation may have messages waiting for it.
+  if (!existing || existing.unreachable) {
+    deps.logger.info({ userId }, "conversation stored");
+    deps.onConversationStored?.(userId);
+  }
 }
 
 /** The Teams application: what the bot does with each kind of activity, as a routing table. */

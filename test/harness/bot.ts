@@ -7,7 +7,7 @@ import type { Store } from "../../src/store";
 import { startBotServer, type BotServer } from "../../src/teams/botServer";
 
 /** The real bot server on a free port, in local mode, sending nothing until a test drains the outbox. */
-export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; serviceUrl?: string; tenantId?: string } = {}): Promise<BotServer> {
+export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; serviceUrl?: string; tenantId?: string; nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string } } = {}): Promise<BotServer> {
   return startBotServer({
     config: {
       PORT: 0,
@@ -22,6 +22,7 @@ export function startTestBot(store: Store, options: { clock?: Clock; botId?: str
     store,
     clock: options.clock ?? systemClock,
     logger: silentLogger,
+    nightlyFiles: options.nightlyFiles,
   });
 }
 

@@ -3,7 +3,7 @@ import type { NightlyInput } from "../../src/jobs/nightly";
 import type { Store } from "../../src/store";
 import type { BotServer } from "../../src/teams/botServer";
 import { TASK_VERB } from "../../src/teams/cards";
-import { cardAction, installationAdd, postActivity, type TeamsUser } from "./activities";
+import { cardAction, installationAdd, message, personalConversationId, postActivity, type TeamsUser } from "./activities";
 import { nightly, startTestBot } from "./bot";
 import { LoopbackConnector } from "./loopbackConnector";
 import { writeMunicipality, type MunicipalityFiles } from "./municipality";
@@ -25,8 +25,11 @@ export class World {
     world.clock = sinon.useFakeTimers({ now: new Date(options.now ?? "2026-11-23T09:00:00Z"), toFake: ["Date"] });
     world.store = await freshStore();
     world.connector = await new LoopbackConnector().start();
-    world.bot = await startTestBot(world.store, options.serviceUrl ? { serviceUrl: world.connector.url, tenantId: "00000000-0000-4000-8000-0000000000aa" } : {});
     world.files = await writeMunicipality(options.files);
+    world.bot = await startTestBot(world.store, {
+      ...(options.serviceUrl ? { serviceUrl: world.connector.url, tenantId: "00000000-0000-4000-8000-0000000000aa" } : {}),
+      nightlyFiles: { organisationPath: world.files.organisation, rosterPath: world.files.roster, feedPath: world.files.feed },
+    });
     return world;
   }
 
@@ -51,6 +54,14 @@ export class World {
   async caseOf(pupilId: string) {
     const cases = await this.store.cases.listSchool("S1");
     return cases.filter((stored) => stored.value.pupilId === pupilId).sort((a, b) => b.value.openedAt.localeCompare(a.value.openedAt))[0];
+  }
+
+  /** Writes in the 1:1 chat as the user, and returns what the bot answered (text or adaptive card JSON). */
+  async say(user: TeamsUser, text: string): Promise<string> {
+    const before = this.connector.sent(personalConversationId(user)).length;
+    await postActivity(this.bot.url, message(user, this.connector.url, text));
+    const replies = this.connector.sent(personalConversationId(user)).slice(before);
+    return replies.map((reply) => (reply.attachments ? JSON.stringify(reply.attachments) : String(reply.text))).join("\n");
   }
 
   /** Answers the case's current task (or the task `serial`) as Teams would send an Action.Execute. */
