@@ -35,6 +35,8 @@ export const OrganisationSchema = z
     schools: z.array(SchoolSchema).min(1),
     coordinators: z.array(entraId).default([]),
     settings: z.unknown().optional(),
+    /** The column-mapping setting of the absence feed (checked by the feed reader). */
+    feedMapping: z.unknown().optional(),
   })
   .superRefine((organisation, ctx) => {
     const seen = new Set<string>();

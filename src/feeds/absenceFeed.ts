@@ -3,6 +3,7 @@ import type { SchoolCalendar } from "../domain/calendar";
 import { parseDate, type IsoDate } from "../domain/dates";
 import type { Pupil } from "../domain/roster";
 import { readCsvTable } from "./csvTable";
+import { mapped, type FeedMapping } from "./mapping";
 import type { Problem, RowRejection } from "./problem";
 
 export const ABSENCE_FEED_COLUMNS = ["pupil_id", "date", "kind", "documented"] as const;
@@ -53,6 +54,7 @@ export interface AbsenceFeed {
 export interface FeedContext {
   pupils: ReadonlyMap<string, Pupil>;
   calendars: ReadonlyMap<string, SchoolCalendar>;
+  mapping?: FeedMapping | undefined;
 }
 
 function wholeNumber(text: string | undefined, column: string, min: number, max: number): number | undefined | Problem {
@@ -82,9 +84,9 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
   const why = calendar ? calendar.whyNotASchoolDay(date) : "outside-school-year";
   if (why) return { key: "feed.notSchoolDay", params: { date, why } };
 
-  const kind = KIND_CODES[(values.kind as string).toLowerCase()];
+  const kind = mapped(context.mapping?.values.kind, values.kind as string) ?? KIND_CODES[(values.kind as string).toLowerCase()];
   if (!kind) return { key: "feed.invalidKind", params: { value: values.kind as string } };
-  const documented = DOCUMENTED_CODES[(values.documented as string).toLowerCase()];
+  const documented = mapped(context.mapping?.values.documented, values.documented as string) ?? DOCUMENTED_CODES[(values.documented as string).toLowerCase()];
   if (!documented) return { key: "feed.invalidDocumented", params: { value: values.documented as string } };
 
   const lesson = wholeNumber(values.lesson, "lesson", 1, 10);
@@ -103,9 +105,9 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
 /** Reads an absence feed: every readable row is accepted, every other row is rejected with its line and reason. */
 export async function readAbsenceFeed(path: string, context: FeedContext): Promise<AbsenceFeed> {
   const feed: AbsenceFeed = { rows: 0, accepted: [], rejected: [] };
-  for await (const { line, values } of readCsvTable(path, ABSENCE_FEED_COLUMNS)) {
+  for await (const { line, values, problem } of readCsvTable(path, { required: ABSENCE_FEED_COLUMNS, renames: context.mapping?.columns })) {
     feed.rows += 1;
-    const row = readFeedRow(values, context);
+    const row = problem ?? readFeedRow(values, context);
     if (isProblem(row)) feed.rejected.push({ line, problem: row });
     else feed.accepted.push({ line, ...row });
   }

@@ -1,13 +1,24 @@
-import { open } from "node:fs/promises";
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { parse } from "csv-parse";
+import iconv from "iconv-lite";
+import type { Problem } from "./problem";
 import { FileRejected } from "./problem";
 
 export interface CsvRow {
   /** The line the row starts on, as a text editor shows it: the header is line 1. */
   line: number;
-  /** Values by lower-case column name, trimmed; columns the row lacks are absent. */
+  /** Values by reference column name, trimmed; empty values are absent. */
   values: Record<string, string>;
+  /** Set when the row's shape is wrong (too many or too few fields): it cannot be read. */
+  problem?: Problem;
+}
+
+export interface CsvOptions {
+  /** Columns the file must have (after renaming), or it is rejected whole. */
+  required: readonly string[];
+  /** Other names for columns, from a column-mapping setting: the export's name (any case) -> the reference name. */
+  renames?: Readonly<Record<string, string>>;
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -32,11 +43,26 @@ async function sniff(path: string): Promise<Buffer> {
   }
 }
 
+/** UTF-8 (with or without BOM) when the bytes are valid UTF-8; otherwise Windows-1252, which covers ISO-8859-1. */
+export function detectEncoding(head: Buffer): "utf8" | "windows-1252" {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf8";
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  // The sample may end in the middle of a character: allow up to three bytes to be cut off.
+  for (let cut = 0; cut <= Math.min(3, head.length); cut += 1) {
+    try {
+      decoder.decode(head.subarray(0, head.length - cut));
+      return "utf8";
+    } catch {
+      if (head.length < SNIFF_BYTES) break;
+    }
+  }
+  return "windows-1252";
+}
+
 function detectDelimiter(headerLine: string): string {
-  const candidates = [",", ";", "\t"];
   let best = ",";
   let bestCount = 0;
-  for (const candidate of candidates) {
+  for (const candidate of [",", ";", "\t"]) {
     const count = headerLine.split(candidate).length - 1;
     if (count > bestCount) {
       best = candidate;
@@ -47,52 +73,61 @@ function detectDelimiter(headerLine: string): string {
 }
 
 /**
- * Reads a delimited text file row by row (streamed), checking the header first: a file that is empty, binary
- * or lacks a required column is rejected whole before any row is returned.
+ * Reads a delimited text file row by row (streamed, any of the accepted encodings and delimiters), checking the
+ * header first: a file that is empty, binary or lacks a required column is rejected whole before any row is
+ * returned. Rows with the wrong number of fields come with a problem instead of values.
  */
-export async function* readCsvTable(path: string, requiredColumns: readonly string[]): AsyncGenerator<CsvRow> {
+export async function* readCsvTable(path: string, options: CsvOptions): AsyncGenerator<CsvRow> {
   const head = await sniff(path);
   if (head.includes(0)) throw new FileRejected({ key: "file.binary" });
-  const text = head.toString("utf8").replace(/^\uFEFF/, "");
+  const encoding = detectEncoding(head);
+  const text = iconv.decode(head, encoding).replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new FileRejected({ key: "file.empty" });
   const headerLine = text.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
-  const delimiter = detectDelimiter(headerLine);
+  const renames = new Map(Object.entries(options.renames ?? {}).map(([from, to]) => [normaliseColumnName(from), normaliseColumnName(to)]));
 
-  const parser = createReadStream(path).pipe(
-    parse({
-      bom: true,
-      delimiter,
-      columns: (header: string[]) => {
-        const names = header.map(normaliseColumnName);
-        const missing = requiredColumns.filter((column) => !names.includes(column));
-        if (missing.length > 0) throw new FileRejected({ key: "file.missingColumns", params: { columns: missing.join(", ") } });
-        return names.map((name) => (name === "" ? false : name));
-      },
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    }),
-  );
+  const parser = createReadStream(path)
+    .pipe(iconv.decodeStream(encoding))
+    .pipe(parse({ bom: true, delimiter: detectDelimiter(headerLine), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
 
-  let previousEndLine = 1;
+  let columns: (string | undefined)[] | undefined;
+  let previousEndLine = 0;
   let previousEmptyLines = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; empty_lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
       const line = previousEndLine + 1 + (info.empty_lines - previousEmptyLines);
       previousEndLine = info.lines;
       previousEmptyLines = info.empty_lines;
-      const values: Record<string, string> = {};
-      for (const [column, value] of Object.entries(record)) {
-        if (typeof value === "string" && value !== "") values[column] = value;
+      if (!columns) {
+        columns = record.map((name) => {
+          const normalised = normaliseColumnName(name);
+          return normalised === "" ? undefined : (renames.get(normalised) ?? normalised);
+        });
+        const missing = options.required.filter((column) => !columns?.includes(column));
+        if (missing.length > 0) throw new FileRejected({ key: "file.missingColumns", params: { columns: missing.join(", ") } });
+        continue;
       }
       // A row of delimiters only is as blank as an empty line.
-      if (Object.keys(values).length > 0) yield { line, values };
+      if (record.every((value) => value === "")) continue;
+      const named = columns.length;
+      if (record.slice(named).some((value) => value !== "")) {
+        yield { line, values: {}, problem: { key: "feed.fieldCount", params: { found: record.length, expected: named } } };
+        continue;
+      }
+      if (record.length < columns.filter((column) => column !== undefined).length && options.required.some((column) => (columns?.indexOf(column) ?? 0) >= record.length)) {
+        yield { line, values: {}, problem: { key: "feed.fieldCount", params: { found: record.length, expected: named } } };
+        continue;
+      }
+      const values: Record<string, string> = {};
+      columns.forEach((column, index) => {
+        const value = record[index];
+        if (column && value !== undefined && value !== "") values[column] = value;
+      });
+      yield { line, values };
     }
   } catch (error) {
     if (error instanceof FileRejected) throw error;
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof FileRejected) throw cause;
     throw new FileRejected({ key: "file.unreadable", params: { detail: (error as Error).message } });
   }
+  if (!columns) throw new FileRejected({ key: "file.empty" });
 }

@@ -50,9 +50,9 @@ function readRosterRow(values: Record<string, string>, schoolIds: ReadonlySet<st
 export async function readRoster(path: string, schoolIds: ReadonlySet<string>): Promise<Roster> {
   const roster: Roster = { rows: 0, pupils: [], rejected: [] };
   const firstLine = new Map<string, number>();
-  for await (const { line, values } of readCsvTable(path, ROSTER_COLUMNS)) {
+  for await (const { line, values, problem } of readCsvTable(path, { required: ROSTER_COLUMNS })) {
     roster.rows += 1;
-    const pupil = readRosterRow(values, schoolIds);
+    const pupil = problem ?? readRosterRow(values, schoolIds);
     if ("key" in pupil) {
       roster.rejected.push({ line, problem: pupil });
       continue;

@@ -52,6 +52,7 @@ export const en: Record<MessageKey, string> = {
   "feed.invalidKind": "unknown kind '{{value}}' (allowed: day, lesson, late, left_early, present_not_participating, present)",
   "feed.invalidDocumented": "unknown documented value '{{value}}' (allowed: yes, no, pending)",
   "feed.missingValue": "the column {{column}} is empty",
+  "feed.fieldCount": "the row has {{found}} fields, but the header has {{expected}}",
   "feed.invalidNumber": "{{column}} must be a whole number from {{min}} to {{max}}",
   "why.weekend": "weekend",
   "why.public-holiday": "public holiday",

@@ -51,6 +51,7 @@ export const nb = {
   "feed.invalidKind": "ukjent fraværstype «{{value}}» (tillatt: day, lesson, late, left_early, present_not_participating, present)",
   "feed.invalidDocumented": "ukjent verdi «{{value}}» i documented (tillatt: yes, no, pending)",
   "feed.missingValue": "kolonnen {{column}} er tom",
+  "feed.fieldCount": "raden har {{found}} felt, men overskriften har {{expected}}",
   "feed.invalidNumber": "{{column}} må være et helt tall fra {{min}} til {{max}}",
   "why.weekend": "helg",
   "why.public-holiday": "helligdag",

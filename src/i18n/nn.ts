@@ -53,6 +53,7 @@ export const nn: Record<MessageKey, string> = {
   "feed.invalidKind": "ukjend fråværstype «{{value}}» (tillate: day, lesson, late, left_early, present_not_participating, present)",
   "feed.invalidDocumented": "ukjend verdi «{{value}}» i documented (tillate: yes, no, pending)",
   "feed.missingValue": "kolonnen {{column}} er tom",
+  "feed.fieldCount": "rada har {{found}} felt, men overskrifta har {{expected}}",
   "feed.invalidNumber": "{{column}} må vere eit heilt tal frå {{min}} til {{max}}",
   "why.weekend": "helg",
   "why.public-holiday": "heilagdag",

@@ -9,6 +9,7 @@ import type { Pupil } from "../domain/roster";
 import { judgePupil } from "../domain/rules/engine";
 import { settingsForSchool, settingsFromOrganisation, taskDeadlines, type Settings, type SettingsDocument } from "../domain/settings";
 import { readAbsenceFeed, type AbsenceFeed } from "../feeds/absenceFeed";
+import { FeedMappingSchema } from "../feeds/mapping";
 import { readOrganisationFile } from "../feeds/organisationFile";
 import { describeProblem, FileRejected, type RowRejection } from "../feeds/problem";
 import { readRoster, type Roster } from "../feeds/rosterFile";
@@ -113,12 +114,17 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
   try {
     organisation = await readOrganisationFile(file);
     fileSettings = readSettings(organisation.settings);
+    const mapping = FeedMappingSchema.safeParse(organisation.feedMapping ?? {});
+    if (!mapping.success) {
+      const detail = mapping.error.issues.map((issue) => `feedMapping.${issue.path.join(".")}: ${issue.message}`).join("; ");
+      throw new FileRejected({ key: "file.invalidOrganisation", params: { detail } });
+    }
     file = input.rosterPath;
     roster = await readRoster(file, new Set(organisation.schools.map((school) => school.id)));
     const pupils = new Map(roster.pupils.map((pupil) => [pupil.pupilId, pupil]));
     const calendars = new Map(organisation.schools.map((school) => [school.id, calendarOf(school)]));
     file = input.feedPath;
-    feed = await readAbsenceFeed(file, { pupils, calendars });
+    feed = await readAbsenceFeed(file, { pupils, calendars, mapping: mapping.data });
   } catch (error) {
     if (!(error instanceof FileRejected)) throw error;
     summary.fileRejected = { file, reason: describeProblem(error.problem, t), code: error.problem.key };
