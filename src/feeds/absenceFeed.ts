@@ -3,8 +3,10 @@ import type { SchoolCalendar } from "../domain/calendar";
 import { parseDate, type IsoDate } from "../domain/dates";
 import type { Pupil } from "../domain/roster";
 import { readCsvTable } from "./csvTable";
+import { looksLikeJson, readEdFiRows } from "./edFi";
 import { mapped, type FeedMapping } from "./mapping";
-import type { Problem, RowRejection } from "./problem";
+import { FileRejected, type Problem, type RowRejection } from "./problem";
+import { open } from "node:fs/promises";
 
 export const ABSENCE_FEED_COLUMNS = ["pupil_id", "date", "kind", "documented"] as const;
 
@@ -105,11 +107,40 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
 /** Reads an absence feed: every readable row is accepted, every other row is rejected with its line and reason. */
 export async function readAbsenceFeed(path: string, context: FeedContext): Promise<AbsenceFeed> {
   const feed: AbsenceFeed = { rows: 0, accepted: [], rejected: [] };
-  for await (const { line, values, problem } of readCsvTable(path, { required: ABSENCE_FEED_COLUMNS, renames: context.mapping?.columns })) {
+  if (looksLikeJson(path, await firstCharacters(path))) {
+    for (const row of await readEdFiRows(path)) {
+      feed.rows += 1;
+      const read = row.problem ?? readFeedRow({ ...row.values, kind: row.event?.kind ?? "", documented: row.event?.documented ?? "" }, context);
+      if (isProblem(read)) {
+        feed.rejected.push({ line: row.line, problem: read });
+        continue;
+      }
+      if (row.event?.subject) read.event.subject = row.event.subject.slice(0, 20);
+      if (row.event?.reason) read.event.reason = row.event.reason;
+      feed.accepted.push({ line: row.line, ...read });
+    }
+    return feed;
+  }
+  for await (const { line, values, problem } of readCsvTable(path, { required: ABSENCE_FEED_COLUMNS, renames: context.mapping?.columns, sheet: context.mapping?.sheet })) {
     feed.rows += 1;
     const row = problem ?? readFeedRow(values, context);
     if (isProblem(row)) feed.rejected.push({ line, problem: row });
     else feed.accepted.push({ line, ...row });
   }
   return feed;
+}
+
+async function firstCharacters(path: string): Promise<string> {
+  try {
+    const handle = await open(path, "r");
+    try {
+      const buffer = Buffer.alloc(64);
+      const { bytesRead } = await handle.read(buffer, 0, 64, 0);
+      return buffer.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "");
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    throw new FileRejected({ key: "file.notFound" });
+  }
 }

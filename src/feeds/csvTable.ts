@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { parse } from "csv-parse";
+import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import type { Problem } from "./problem";
 import { FileRejected } from "./problem";
@@ -72,33 +73,74 @@ function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-/**
- * Reads a delimited text file row by row (streamed, any of the accepted encodings and delimiters), checking the
- * header first: a file that is empty, binary or lacks a required column is rejected whole before any row is
- * returned. Rows with the wrong number of fields come with a problem instead of values.
- */
-export async function* readCsvTable(path: string, options: CsvOptions): AsyncGenerator<CsvRow> {
+/** The raw records of a file, each with the line (or spreadsheet row) it starts on. */
+type RecordSource = AsyncIterable<{ line: number; record: string[] }>;
+
+async function* csvRecords(path: string): RecordSource {
   const head = await sniff(path);
   if (head.includes(0)) throw new FileRejected({ key: "file.binary" });
   const encoding = detectEncoding(head);
   const text = iconv.decode(head, encoding).replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new FileRejected({ key: "file.empty" });
   const headerLine = text.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
-  const renames = new Map(Object.entries(options.renames ?? {}).map(([from, to]) => [normaliseColumnName(from), normaliseColumnName(to)]));
-
   const parser = createReadStream(path)
     .pipe(iconv.decodeStream(encoding))
     .pipe(parse({ bom: true, delimiter: detectDelimiter(headerLine), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
-
-  let columns: (string | undefined)[] | undefined;
   let previousEndLine = 0;
   let previousEmptyLines = 0;
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
+    const line = previousEndLine + 1 + (info.empty_lines - previousEmptyLines);
+    previousEndLine = info.lines;
+    previousEmptyLines = info.empty_lines;
+    yield { line, record };
+  }
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === "object") {
+    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
+    if ("text" in value) return String(value.text);
+    if ("richText" in value) return value.richText.map((part) => part.text).join("");
+    return "";
+  }
+  return String(value).trim();
+}
+
+/** The rows of an Excel workbook's first sheet (or the named one), streamed; the line is the sheet's row number. */
+async function* xlsxRecords(path: string, sheet: string | undefined): RecordSource {
+  const head = await sniff(path);
+  if (head.length === 0) throw new FileRejected({ key: "file.empty" });
+  if (head[0] !== 0x50 || head[1] !== 0x4b) throw new FileRejected({ key: "file.unreadable", params: { detail: "not an Excel workbook (.xlsx)" } });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit" });
+  let found = false;
+  for await (const worksheet of workbook) {
+    const name = (worksheet as unknown as { name?: string }).name;
+    if (found || (sheet !== undefined && name !== sheet)) continue;
+    found = true;
+    for await (const row of worksheet) {
+      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+      yield { line: row.number, record: values };
+    }
+  }
+  if (!found) throw new FileRejected({ key: "file.unreadable", params: { detail: sheet ? `no sheet named '${sheet}'` : "the workbook has no sheet" } });
+}
+
+/**
+ * Reads a table file row by row, streamed: delimited text in any of the accepted encodings and delimiters, or an
+ * Excel workbook (.xlsx). The header is checked first: a file that is empty, binary or lacks a required column is
+ * rejected whole before any row is returned. Rows with the wrong number of fields come with a problem instead of
+ * values.
+ */
+export async function* readCsvTable(path: string, options: CsvOptions & { sheet?: string | undefined }): AsyncGenerator<CsvRow> {
+  const renames = new Map(Object.entries(options.renames ?? {}).map(([from, to]) => [normaliseColumnName(from), normaliseColumnName(to)]));
+  const source = path.toLowerCase().endsWith(".xlsx") ? xlsxRecords(path, options.sheet) : csvRecords(path);
+  let columns: (string | undefined)[] | undefined;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-      const line = previousEndLine + 1 + (info.empty_lines - previousEmptyLines);
-      previousEndLine = info.lines;
-      previousEmptyLines = info.empty_lines;
+    for await (const { line, record } of source) {
       if (!columns) {
+        if (record.every((value) => value === "")) continue;
         columns = record.map((name) => {
           const normalised = normaliseColumnName(name);
           return normalised === "" ? undefined : (renames.get(normalised) ?? normalised);
@@ -110,11 +152,8 @@ export async function* readCsvTable(path: string, options: CsvOptions): AsyncGen
       // A row of delimiters only is as blank as an empty line.
       if (record.every((value) => value === "")) continue;
       const named = columns.length;
-      if (record.slice(named).some((value) => value !== "")) {
-        yield { line, values: {}, problem: { key: "feed.fieldCount", params: { found: record.length, expected: named } } };
-        continue;
-      }
-      if (record.length < columns.filter((column) => column !== undefined).length && options.required.some((column) => (columns?.indexOf(column) ?? 0) >= record.length)) {
+      const lastRequired = Math.max(...options.required.map((column) => columns?.indexOf(column) ?? 0));
+      if (record.slice(named).some((value) => value !== "") || record.length <= lastRequired) {
         yield { line, values: {}, problem: { key: "feed.fieldCount", params: { found: record.length, expected: named } } };
         continue;
       }

@@ -53,6 +53,7 @@ export const en: Record<MessageKey, string> = {
   "feed.invalidDocumented": "unknown documented value '{{value}}' (allowed: yes, no, pending)",
   "feed.missingValue": "the column {{column}} is empty",
   "feed.fieldCount": "the row has {{found}} fields, but the header has {{expected}}",
+  "feed.edFiInvalid": "not an Ed-Fi attendance event (missing {{detail}})",
   "feed.invalidNumber": "{{column}} must be a whole number from {{min}} to {{max}}",
   "why.weekend": "weekend",
   "why.public-holiday": "public holiday",

@@ -52,6 +52,7 @@ export const nb = {
   "feed.invalidDocumented": "ukjent verdi «{{value}}» i documented (tillatt: yes, no, pending)",
   "feed.missingValue": "kolonnen {{column}} er tom",
   "feed.fieldCount": "raden har {{found}} felt, men overskriften har {{expected}}",
+  "feed.edFiInvalid": "ikke en Ed-Fi-fraværshendelse (mangler {{detail}})",
   "feed.invalidNumber": "{{column}} må være et helt tall fra {{min}} til {{max}}",
   "why.weekend": "helg",
   "why.public-holiday": "helligdag",

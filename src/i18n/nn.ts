@@ -54,6 +54,7 @@ export const nn: Record<MessageKey, string> = {
   "feed.invalidDocumented": "ukjend verdi «{{value}}» i documented (tillate: yes, no, pending)",
   "feed.missingValue": "kolonnen {{column}} er tom",
   "feed.fieldCount": "rada har {{found}} felt, men overskrifta har {{expected}}",
+  "feed.edFiInvalid": "ikkje ei Ed-Fi-fråværshending (manglar {{detail}})",
   "feed.invalidNumber": "{{column}} må vere eit heilt tal frå {{min}} til {{max}}",
   "why.weekend": "helg",
   "why.public-holiday": "heilagdag",

@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { calendarOf, OrganisationSchema } from "../../src/domain/organisation";
 import type { Pupil } from "../../src/domain/roster";
 import { readAbsenceFeed, type FeedContext } from "../../src/feeds/absenceFeed";
 import { FeedMappingSchema } from "../../src/feeds/mapping";
+import type { FileRejected } from "../../src/feeds/problem";
 import { ORGANISATION } from "../harness/municipality";
 
 const organisation = OrganisationSchema.parse(ORGANISATION);
@@ -87,5 +89,49 @@ describe("absence feeds as they really arrive", () => {
       ["P2", "2026-11-04", "late", "pending"],
     ]);
     assert.deepEqual(feed.rejected.map((row) => [row.line, row.problem.key]), [[5, "feed.invalidKind"]]);
+  });
+
+  it("reads an Excel workbook (.xlsx): the first sheet, or the sheet the mapping names", async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet("Forside").addRows([["Fravær eksportert fra skolesystemet"]]);
+    const sheet = workbook.addWorksheet("Fravær");
+    sheet.addRows([["Elev-ID", "Dato", "Fraværstype", "Gyldig", "Fag"], ["P1", new Date(Date.UTC(2026, 10, 2)), "D", "N", null], ["P2", "03.11.2026", "F", "J", "KRØ"], ["NOBODY", "04.11.2026", "D", "N", null]]);
+    const path = join(await mkdtemp(join(tmpdir(), "tidlig-feed-")), "fravær.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const mapping = FeedMappingSchema.parse({ columns: { "Elev-ID": "pupil_id", Dato: "date", Fraværstype: "kind", Gyldig: "documented", Fag: "subject" }, values: { kind: { D: "day", F: "lesson" }, documented: { J: "yes", N: "no" } }, sheet: "Fravær" });
+    const feed = await readAbsenceFeed(path, { ...context, mapping });
+    assert.deepEqual(feed.accepted.map((row) => [row.line, row.pupilId, row.date, row.event.kind, row.event.documented, row.event.subject ?? ""]), [
+      [2, "P1", "2026-11-02", "day", "no", ""],
+      [3, "P2", "2026-11-03", "lesson", "yes", "KRØ"],
+    ]);
+    assert.deepEqual(feed.rejected.map((row) => [row.line, row.problem.key]), [[4, "feed.unknownPupil"]]);
+    await assert.rejects(readAbsenceFeed(path, context), (error: FileRejected) => error.problem.key === "file.missingColumns", "the first sheet is not a feed");
+  });
+
+  it("reads Ed-Fi attendance events (school and section) onto the same events", async () => {
+    const descriptor = (name: string) => `uri://ed-fi.org/AttendanceEventCategoryDescriptor#${name}`;
+    const events = [
+      { studentReference: { studentUniqueId: "P1" }, schoolReference: { schoolId: 1 }, eventDate: "2026-11-02", attendanceEventCategoryDescriptor: descriptor("Unexcused Absence") },
+      { studentReference: { studentUniqueId: "P1" }, sectionReference: { localCourseCode: "MAT", sectionIdentifier: "7B-MAT" }, eventDate: "2026-11-03", attendanceEventCategoryDescriptor: descriptor("Excused Absence") },
+      { studentReference: { studentUniqueId: "P2" }, schoolReference: { schoolId: 1 }, eventDate: "2026-11-04", attendanceEventCategoryDescriptor: descriptor("Tardy") },
+      { studentReference: { studentUniqueId: "P2" }, schoolReference: { schoolId: 1 }, eventDate: "2026-11-05", attendanceEventCategoryDescriptor: descriptor("Early departure") },
+      { studentReference: { studentUniqueId: "P2" }, schoolReference: { schoolId: 1 }, eventDate: "2026-11-06", attendanceEventCategoryDescriptor: descriptor("In Attendance") },
+      { studentReference: { studentUniqueId: "P2" }, sectionReference: { localCourseCode: "NOR" }, eventDate: "2026-11-09", attendanceEventCategoryDescriptor: descriptor("Partial") },
+      { studentReference: { studentUniqueId: "P2" }, eventDate: "2026-11-10", attendanceEventCategoryDescriptor: descriptor("Skipped") },
+      { eventDate: "2026-11-10" },
+    ];
+    const path = join(await mkdtemp(join(tmpdir(), "tidlig-feed-")), "attendance.json");
+    await writeFile(path, JSON.stringify(events));
+    const feed = await readAbsenceFeed(path, context);
+    assert.equal(feed.rows, 8);
+    assert.deepEqual(feed.accepted.map((row) => [row.date, row.event.kind, row.event.documented, row.event.subject ?? ""]), [
+      ["2026-11-02", "day", "no", ""],
+      ["2026-11-03", "lesson", "yes", "MAT"],
+      ["2026-11-04", "late", "pending", ""],
+      ["2026-11-05", "left_early", "pending", ""],
+      ["2026-11-06", "present", "yes", ""],
+      ["2026-11-09", "lesson", "pending", "NOR"],
+    ]);
+    assert.deepEqual(feed.rejected.map((row) => [row.line, row.problem.key]), [[7, "feed.invalidKind"], [8, "feed.edFiInvalid"]]);
   });
 });
