@@ -42,6 +42,8 @@ export const en: Record<MessageKey, string> = {
   "run.summary": "Nightly run for {{asOf}}: {{rows}} rows read, {{accepted}} imported, {{rejectedCount}} rejected.",
   "run.cases": "Cases opened: {{casesOpened}}. Moved up a step: {{casesAdvanced}}. Escalated: {{casesEscalated}}. Messages queued: {{notificationsQueued}}.",
   "run.dryRun": "Dry run: nothing was stored and no messages were queued.",
+  "run.corrections": "Corrected: {{corrected}} days. Identical rows counted once: {{duplicated}}.",
+  "run.rejectedMore": "… and {{count}} more rejected rows.",
   "run.rejectedRow": "Line {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Roster, line {{line}}: {{reason}}",
   "run.skipped": "Another nightly run is in progress. This one did nothing.",

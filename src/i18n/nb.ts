@@ -41,6 +41,8 @@ export const nb = {
   "run.summary": "Nattlig kjøring for {{asOf}}: {{rows}} rader lest, {{accepted}} importert, {{rejectedCount}} avvist.",
   "run.cases": "Saker åpnet: {{casesOpened}}. Løftet til et høyere steg: {{casesAdvanced}}. Eskalert: {{casesEscalated}}. Meldinger i kø: {{notificationsQueued}}.",
   "run.dryRun": "Prøvekjøring: ingenting er lagret, og ingen meldinger er lagt i kø.",
+  "run.corrections": "Rettet: {{corrected}} dager. Like rader telt én gang: {{duplicated}}.",
+  "run.rejectedMore": "… og {{count}} avviste rader til.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Elevlisten, linje {{line}}: {{reason}}",
   "run.skipped": "En annen nattlig kjøring pågår. Denne gjorde ingenting.",

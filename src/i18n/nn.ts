@@ -43,6 +43,8 @@ export const nn: Record<MessageKey, string> = {
   "run.summary": "Nattleg køyring for {{asOf}}: {{rows}} rader lesne, {{accepted}} importerte, {{rejectedCount}} avviste.",
   "run.cases": "Saker opna: {{casesOpened}}. Løfta til eit høgare steg: {{casesAdvanced}}. Eskalerte: {{casesEscalated}}. Meldingar i kø: {{notificationsQueued}}.",
   "run.dryRun": "Prøvekøyring: ingenting er lagra, og ingen meldingar er lagde i kø.",
+  "run.corrections": "Retta: {{corrected}} dagar. Like rader talde éin gong: {{duplicated}}.",
+  "run.rejectedMore": "… og {{count}} avviste rader til.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Elevlista, linje {{line}}: {{reason}}",
   "run.skipped": "Ei anna nattleg køyring held på. Denne gjorde ingenting.",

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock";
-import type { PupilDay } from "../domain/absence";
+import type { AbsenceEvent, PupilDay } from "../domain/absence";
 import { decideCase, remindOrEscalate, type AbsenceCase } from "../domain/cases";
 import { localInstant, nextDeliveryTime, nextSchoolDay } from "../domain/delivery";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
@@ -42,7 +42,15 @@ export interface NightlySummary {
   dryRun: boolean;
   rows: number;
   accepted: number;
+  /** Days read again with other events than stored: corrections. */
+  corrected: number;
+  /** Rows identical to an earlier row of the same file, counted once. */
+  duplicated: number;
+  /** Days read again exactly as stored: nothing to change. */
+  unchangedDays: number;
+  /** The rejected rows, at most REJECTED_LISTED of them; `rejectedTotal` counts them all. */
   rejected: RejectedRow[];
+  rejectedTotal: number;
   roster: { rows: number; accepted: number; rejected: RejectedRow[] };
   casesOpened: number;
   casesAdvanced: number;
@@ -65,6 +73,8 @@ export interface NightlyDependencies {
 }
 
 export const NIGHTLY_LEASE_MS = 30 * 60 * 1000;
+/** A file with thousands of bad rows is summarised: the first ones by line, and how many in all. */
+export const REJECTED_LISTED = 200;
 
 function emptySummary(dryRun: boolean): NightlySummary {
   return {
@@ -73,7 +83,11 @@ function emptySummary(dryRun: boolean): NightlySummary {
     dryRun,
     rows: 0,
     accepted: 0,
+    corrected: 0,
+    duplicated: 0,
+    unchangedDays: 0,
     rejected: [],
+    rejectedTotal: 0,
     roster: { rows: 0, accepted: 0, rejected: [] },
     casesOpened: 0,
     casesAdvanced: 0,
@@ -84,15 +98,53 @@ function emptySummary(dryRun: boolean): NightlySummary {
   };
 }
 
-function groupDays(feed: AbsenceFeed): SchoolPupilDay[] {
-  const days = new Map<string, SchoolPupilDay>();
+/** An event as text that does not depend on the order of its fields: for finding duplicates and changes. */
+function eventKey(event: AbsenceEvent): string {
+  return JSON.stringify(Object.entries(event).filter(([, value]) => value !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function dayKey(events: readonly AbsenceEvent[]): string {
+  return events.map(eventKey).sort().join("\n");
+}
+
+/** The feed's rows as pupil days; a row identical to an earlier one of the same file is counted, not kept twice. */
+function groupDays(feed: AbsenceFeed): { days: SchoolPupilDay[]; duplicated: number } {
+  const days = new Map<string, SchoolPupilDay & { keys: Set<string> }>();
+  let duplicated = 0;
   for (const row of feed.accepted) {
     const key = `${row.pupilId}\u0000${row.date}`;
-    const day = days.get(key) ?? { schoolId: row.schoolId, pupilId: row.pupilId, date: row.date, events: [] };
+    const day = days.get(key) ?? { schoolId: row.schoolId, pupilId: row.pupilId, date: row.date, events: [], keys: new Set<string>() };
+    const event = eventKey(row.event);
+    if (day.keys.has(event)) {
+      duplicated += 1;
+      continue;
+    }
+    day.keys.add(event);
     day.events.push(row.event);
     days.set(key, day);
   }
-  return [...days.values()];
+  return { days: [...days.values()].map(({ keys: _keys, ...day }) => day), duplicated };
+}
+
+/** Which of the feed's days are new, which correct what was stored, and which say nothing new. */
+async function sortOutChanges(store: Store, days: SchoolPupilDay[]): Promise<{ changed: SchoolPupilDay[]; corrected: number; unchanged: number }> {
+  const changed: SchoolPupilDay[] = [];
+  let corrected = 0;
+  let unchanged = 0;
+  for (const schoolId of new Set(days.map((day) => day.schoolId))) {
+    const stored = await store.absence.listSchool(schoolId);
+    const known = new Map<string, string>();
+    for (const [pupilId, pupilDays] of stored) for (const day of pupilDays) known.set(`${pupilId}\u0000${day.date}`, dayKey(day.events));
+    for (const day of days.filter((candidate) => candidate.schoolId === schoolId)) {
+      const before = known.get(`${day.pupilId}\u0000${day.date}`);
+      if (before === dayKey(day.events)) unchanged += 1;
+      else {
+        if (before !== undefined) corrected += 1;
+        changed.push(day);
+      }
+    }
+  }
+  return { changed, corrected, unchanged };
 }
 
 /**
@@ -137,7 +189,8 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     asOf,
     rows: feed.rows,
     accepted: feed.accepted.length,
-    rejected: describe(feed.rejected),
+    rejected: describe(feed.rejected.slice(0, REJECTED_LISTED)),
+    rejectedTotal: feed.rejected.length,
     roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected) },
   });
 
@@ -149,12 +202,14 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     return summary;
   }
   try {
-    const feedDays = groupDays(feed);
+    const { days: feedDays, duplicated } = groupDays(feed);
+    const changes = await sortOutChanges(store, feedDays);
+    Object.assign(summary, { duplicated, corrected: changes.corrected, unchangedDays: changes.unchanged });
     let stored = await store.settings.current();
     if (!dryRun) {
       await store.organisation.save(organisation);
       await store.pupils.saveAll(roster.pupils);
-      await store.absence.replaceDays(feedDays);
+      await store.absence.replaceDays(changes.changed);
       stored ??= await store.settings.save({ document: fileSettings, changedBy: "organisation-file", change: "initial settings from the organisation file", expectedVersion: 0, now: clock.now() });
     }
     const document = stored?.document ?? fileSettings;

@@ -5,8 +5,10 @@ import type { NightlySummary } from "./nightly";
 /** The run summary as lines for a person, in the reader's language. */
 export function summaryText(summary: NightlySummary, t: Translate): string[] {
   if (summary.fileRejected) return [t("run.fileRejected", { file: summary.fileRejected.file, reason: summary.fileRejected.reason })];
-  const lines = [t("run.summary", { asOf: summary.asOf ?? "", rows: summary.rows, accepted: summary.accepted, rejectedCount: summary.rejected.length })];
+  const lines = [t("run.summary", { asOf: summary.asOf ?? "", rows: summary.rows, accepted: summary.accepted, rejectedCount: summary.rejectedTotal })];
+  if (summary.corrected + summary.duplicated > 0) lines.push(t("run.corrections", { corrected: summary.corrected, duplicated: summary.duplicated }));
   for (const row of summary.rejected) lines.push(`  ${t("run.rejectedRow", { line: row.line, reason: row.reason })}`);
+  if (summary.rejectedTotal > summary.rejected.length) lines.push(`  ${t("run.rejectedMore", { count: summary.rejectedTotal - summary.rejected.length })}`);
   for (const row of summary.roster.rejected) lines.push(`  ${t("run.rosterRejectedRow", { line: row.line, reason: row.reason })}`);
   lines.push(t("run.cases", { casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
   if (summary.dryRun) lines.push(t("run.dryRun"));

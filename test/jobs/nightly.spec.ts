@@ -85,6 +85,24 @@ describe("the nightly job", () => {
     assert.equal(p1.length, 2);
   });
 
+  it("counts corrections and duplicate rows, and lists at most 200 rejected rows with the total", async () => {
+    const first = await writeMunicipality();
+    const input = { feedPath: first.feed, rosterPath: first.roster, organisationPath: first.organisation, asOf: AS_OF };
+    const once = await nightly(store, input);
+    assert.equal(once.corrected, 0);
+    const again = await nightly(store, input);
+    assert.deepEqual([again.corrected, again.unchangedDays], [0, 7], "the same file again changes nothing");
+
+    const bad = Array.from({ length: 250 }, (_, index) => `GHOST${index},2026-11-02,day,no`);
+    const next = await writeMunicipality({ feed: ["pupil_id,date,kind,documented", "P1,2026-11-19,present,yes", "P2,2026-11-10,day,yes", "P2,2026-11-10,day,yes", ...bad].join("\n") });
+    const summary = await nightly(store, { ...input, feedPath: next.feed });
+    assert.equal(summary.corrected, 2, "P1's 19th and P2's 10th changed");
+    assert.equal(summary.duplicated, 1);
+    assert.equal(summary.rejectedTotal, 250);
+    assert.equal(summary.rejected.length, 200);
+    assert.equal(summary.rejected[199]?.line, 203);
+  });
+
   it("stores nothing and queues nothing in a dry run, but says what would happen", async () => {
     const files = await writeMunicipality();
     const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF, dryRun: true });
