@@ -230,6 +230,22 @@ export function answerTask(absenceCase: AbsenceCase, input: { answers: Answers; 
   }
 }
 
+/**
+ * The roster names other contact teachers: the case goes with the pupil to them, and a task waiting for an answer
+ * is sent to the new teachers too.
+ */
+export function reassign(absenceCase: AbsenceCase, teacherIds: string[]): AbsenceCase {
+  const same = teacherIds.length === absenceCase.teacherIds.length && teacherIds.every((id) => absenceCase.teacherIds.includes(id));
+  if (same) return absenceCase;
+  const task = absenceCase.current;
+  const newcomers = teacherIds.filter((id) => !absenceCase.teacherIds.includes(id));
+  return {
+    ...absenceCase,
+    teacherIds,
+    pendingNotices: [...absenceCase.pendingNotices, ...(task ? newcomers.map((recipientId): Notice => ({ kind: "task", recipientId, serial: task.serial })) : [])],
+  };
+}
+
 export function closeCase(absenceCase: AbsenceCase, reason: CloseReason, closedOn: IsoDate): AbsenceCase {
   return { ...absenceCase, stage: "closed", current: undefined, closedOn, closeReason: reason };
 }

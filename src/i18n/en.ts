@@ -44,6 +44,7 @@ export const en: Record<MessageKey, string> = {
   "run.dryRun": "Dry run: nothing was stored and no messages were queued.",
   "run.corrections": "Corrected: {{corrected}} days. Identical rows counted once: {{duplicated}}.",
   "run.rejectedMore": "… and {{count}} more rejected rows.",
+  "run.closed": "Cases closed because the pupil left or changed school: {{count}}.",
   "run.rejectedRow": "Line {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Roster, line {{line}}: {{reason}}",
   "run.skipped": "Another nightly run is in progress. This one did nothing.",

@@ -43,6 +43,7 @@ export const nb = {
   "run.dryRun": "Prøvekjøring: ingenting er lagret, og ingen meldinger er lagt i kø.",
   "run.corrections": "Rettet: {{corrected}} dager. Like rader telt én gang: {{duplicated}}.",
   "run.rejectedMore": "… og {{count}} avviste rader til.",
+  "run.closed": "Saker avsluttet fordi eleven har sluttet eller byttet skole: {{count}}.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Elevlisten, linje {{line}}: {{reason}}",
   "run.skipped": "En annen nattlig kjøring pågår. Denne gjorde ingenting.",

@@ -45,6 +45,7 @@ export const nn: Record<MessageKey, string> = {
   "run.dryRun": "Prøvekøyring: ingenting er lagra, og ingen meldingar er lagde i kø.",
   "run.corrections": "Retta: {{corrected}} dagar. Like rader talde éin gong: {{duplicated}}.",
   "run.rejectedMore": "… og {{count}} avviste rader til.",
+  "run.closed": "Saker avslutta fordi eleven har slutta eller bytt skule: {{count}}.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Elevlista, linje {{line}}: {{reason}}",
   "run.skipped": "Ei anna nattleg køyring held på. Denne gjorde ingenting.",

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock";
 import type { AbsenceEvent, PupilDay } from "../domain/absence";
-import { decideCase, remindOrEscalate, type AbsenceCase } from "../domain/cases";
+import { closeCase, decideCase, reassign, remindOrEscalate, type AbsenceCase } from "../domain/cases";
 import { localInstant, nextDeliveryTime, nextSchoolDay } from "../domain/delivery";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
@@ -55,6 +55,8 @@ export interface NightlySummary {
   casesOpened: number;
   casesAdvanced: number;
   casesEscalated: number;
+  /** Open cases closed because the pupil left the school or moved to another. */
+  casesClosed: number;
   remindersQueued: number;
   notificationsQueued: number;
   /** The version of the settings the run judged by. */
@@ -92,6 +94,7 @@ function emptySummary(dryRun: boolean): NightlySummary {
     casesOpened: 0,
     casesAdvanced: 0,
     casesEscalated: 0,
+    casesClosed: 0,
     remindersQueued: 0,
     notificationsQueued: 0,
     settingsVersion: 0,
@@ -216,7 +219,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     summary.settingsVersion = stored?.version ?? 0;
     for (const school of organisation.schools) {
       const settings = settingsForSchool(document, school.id);
-      await evaluateSchool({ deps, summary, school, settings, asOf, timeZone: organisation.timeZone, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), feedDays });
+      await evaluateSchool({ deps, summary, school, settings, asOf, timeZone: organisation.timeZone, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), allPupils: roster.pupils, feedDays });
     }
     summary.ok = true;
     if (!dryRun) {
@@ -241,6 +244,8 @@ async function evaluateSchool(input: {
   timeZone: string;
   dryRun: boolean;
   pupils: Pupil[];
+  /** The whole roster, to tell a pupil who moved to another school from one who left. */
+  allPupils: Pupil[];
   feedDays: SchoolPupilDay[];
 }): Promise<void> {
   const { deps, summary, school, settings, asOf, dryRun, pupils } = input;
@@ -277,6 +282,28 @@ async function evaluateSchool(input: {
       const etag = dryRun ? "*" : await store.cases.update(decision.absenceCase, open.etag);
       await audit(deps, dryRun, "case.advanced", decision.absenceCase, { step: open.value.step });
       openByPupil.set(pupil.pupilId, { value: decision.absenceCase, etag });
+    }
+  }
+
+  // The roster decides who the case is with: a pupil who left is closed, new contact teachers take over.
+  const rosterById = new Map(pupils.map((pupil) => [pupil.pupilId, pupil]));
+  for (const [pupilId, stored] of [...openByPupil.entries()]) {
+    const pupil = rosterById.get(pupilId);
+    if (!pupil) {
+      if (pupils.length === 0) continue; // A roster without the school's pupils is a broken export, not a school that emptied.
+      const moved = input.allPupils.some((candidate) => candidate.pupilId === pupilId);
+      const closed = closeCase(stored.value, moved ? "moved" : "left-school", asOf);
+      summary.casesClosed += 1;
+      if (!dryRun) await store.cases.update(closed, stored.etag);
+      await audit(deps, dryRun, "case.closed", closed, { stage: stored.value.stage });
+      openByPupil.delete(pupilId);
+      continue;
+    }
+    const changed = reassign(stored.value, pupil.contactTeacherIds);
+    if (changed !== stored.value) {
+      if (!dryRun) stored.etag = await store.cases.update(changed, stored.etag);
+      await audit(deps, dryRun, "case.reassigned", changed, { teacherIds: stored.value.teacherIds });
+      stored.value = changed;
     }
   }
 

@@ -11,6 +11,7 @@ export function summaryText(summary: NightlySummary, t: Translate): string[] {
   if (summary.rejectedTotal > summary.rejected.length) lines.push(`  ${t("run.rejectedMore", { count: summary.rejectedTotal - summary.rejected.length })}`);
   for (const row of summary.roster.rejected) lines.push(`  ${t("run.rosterRejectedRow", { line: row.line, reason: row.reason })}`);
   lines.push(t("run.cases", { casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
+  if (summary.casesClosed > 0) lines.push(t("run.closed", { count: summary.casesClosed }));
   if (summary.dryRun) lines.push(t("run.dryRun"));
   if (summary.skipped) lines.push(t("run.skipped"));
   return lines;

@@ -5,7 +5,7 @@ import { settingsFromOrganisation } from "../../src/domain/settings";
 import { runWhatIf } from "../../src/jobs/whatIf";
 import type { Store } from "../../src/store";
 import { nightly } from "../harness/bot";
-import { ORGANISATION, TEACHER, writeMunicipality } from "../harness/municipality";
+import { ORGANISATION, OTHER_TEACHER, ROSTER_CSV, TEACHER, writeMunicipality } from "../harness/municipality";
 import { freshStore } from "../harness/store";
 
 /** A two-step ladder: 2 whole days this school year start step 1, 4 start step 2. */
@@ -64,6 +64,23 @@ describe("the ladder and the case rules over nightly runs", () => {
     const after = await night("2026-12-04", []);
     assert.equal(after.casesOpened, 1, "10 school days after closing");
     assert.equal((await emmasCases()).length, 2);
+  });
+
+  it("moves an open case with the pupil to new contact teachers, and closes it when the pupil leaves", async () => {
+    await night("2026-11-20", ["P1,2026-11-02,day,no", "P1,2026-11-19,day,yes", "P4,2026-11-17,day,no", "P4,2026-11-18,day,no"]);
+    const roster = ROSTER_CSV.replace(`P1,Emma Eksempel,S1,7B,7,${TEACHER.aadObjectId},`, `P1,Emma Eksempel,S1,7A,7,${OTHER_TEACHER.aadObjectId},`)
+      .split("\n")
+      .filter((line) => !line.startsWith("P4,"))
+      .join("\n");
+    const files = await writeMunicipality({ organisation: { ...ORGANISATION, settings: LADDER }, roster, feed: FEED_HEADER });
+    const summary = await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-23" });
+    assert.equal(summary.casesClosed, 1);
+    const [emma] = await emmasCases();
+    assert.deepEqual(emma?.value.teacherIds, [OTHER_TEACHER.aadObjectId]);
+    assert.ok((await store.outbox.list()).some((message) => message.subject === emma?.value.caseId && message.kind === "task" && message.recipientId === OTHER_TEACHER.aadObjectId));
+    const liam = (await store.cases.listSchool("S1")).find((stored) => stored.value.pupilId === "P4");
+    assert.equal(liam?.value.stage, "closed");
+    assert.equal(liam?.value.closeReason, "left-school");
   });
 
   it("answers what a proposed rule set would do without changing anything, and nothing for the rule set in force", async () => {
