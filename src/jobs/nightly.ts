@@ -1,4 +1,5 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
 import type { Clock } from "../clock";
 import type { AbsenceEvent, PupilDay } from "../domain/absence";
 import { closeCase, decideCase, reassign, remindOrEscalate, type AbsenceCase } from "../domain/cases";
@@ -65,6 +66,8 @@ export interface NightlySummary {
   fileRejected?: { file: string; reason: string; code: string };
   /** Set when another run held the lease; then this run did nothing. */
   skipped?: string;
+  /** Set when no new feed came for a school day (the file was processed before), or the feed stops too early. */
+  feedAlarm?: FeedAlarm;
 }
 
 export interface NightlyDependencies {
@@ -165,6 +168,8 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
   let fileSettings: SettingsDocument;
   let roster: Roster;
   let feed: AbsenceFeed;
+  let feedHash = "";
+  let alreadyProcessed = false;
   let file = input.organisationPath;
   try {
     organisation = await readOrganisationFile(file);
@@ -179,7 +184,9 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     const pupils = new Map(roster.pupils.map((pupil) => [pupil.pupilId, pupil]));
     const calendars = new Map(organisation.schools.map((school) => [school.id, calendarOf(school)]));
     file = input.feedPath;
-    feed = await readAbsenceFeed(file, { pupils, calendars, mapping: mapping.data });
+    feedHash = await hashFile(file);
+    alreadyProcessed = await store.feeds.wasProcessed(feedHash);
+    feed = alreadyProcessed ? { rows: 0, accepted: [], rejected: [] } : await readAbsenceFeed(file, { pupils, calendars, mapping: mapping.data });
   } catch (error) {
     if (!(error instanceof FileRejected)) throw error;
     summary.fileRejected = { file, reason: describeProblem(error.problem, t), code: error.problem.key };
@@ -196,6 +203,8 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     rejectedTotal: feed.rejected.length,
     roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected) },
   });
+  const feedState = judgeFeed({ organisation, asOf, feed, alreadyProcessed });
+  if (feedState) summary.feedAlarm = feedState;
 
   const owner = randomUUID();
   const startedAt = clock.now();
@@ -223,6 +232,8 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     }
     summary.ok = true;
     if (!dryRun) {
+      if (summary.feedAlarm) await alertCoordinators(deps, organisation, settingsForSchool(document, organisation.schools[0]?.id ?? "").routine.deliveryHours, summary.feedAlarm, asOf);
+      if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: input.feedPath, processedAt: clock.now().toISOString(), lastDate: lastDateOf(feed) });
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
     }
     logger.info(
@@ -339,6 +350,52 @@ async function audit(deps: NightlyDependencies, dryRun: boolean, action: string,
     after: { stage: absenceCase.stage, step: absenceCase.step, task: absenceCase.current?.task, rules: absenceCase.findings.map((finding) => finding.ruleId), escalatedTo: absenceCase.escalatedTo },
     outcome: "done",
   });
+}
+
+export type FeedAlarm = { kind: "missing" } | { kind: "stale"; lastDate: IsoDate; expected: IsoDate };
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch {
+    throw new FileRejected({ key: "file.notFound" });
+  }
+  return hash.digest("hex");
+}
+
+function lastDateOf(feed: AbsenceFeed): IsoDate | undefined {
+  let last: IsoDate | undefined;
+  for (const row of feed.accepted) if (!last || row.date > last) last = row.date;
+  return last;
+}
+
+/**
+ * Whether tonight's feed can be trusted to be complete: a file processed before means no new feed came for a
+ * school day; a feed without a single registration on the last two school days it should cover is stale (one
+ * day without any absence can happen at a small school; two in a row rarely does).
+ */
+function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; feed: AbsenceFeed; alreadyProcessed: boolean }): FeedAlarm | undefined {
+  const lastTwo = input.organisation.schools.map((school) => calendarOf(school).lastSchoolDays(input.asOf, 2));
+  const lastSchoolDay = lastTwo.map((days) => days[days.length - 1]).filter((day): day is string => day !== undefined).sort().pop();
+  if (!lastSchoolDay) return undefined;
+  if (input.alreadyProcessed) return lastSchoolDay === input.asOf ? { kind: "missing" } : undefined;
+  const dayBefore = lastTwo.map((days) => days[0]).filter((day): day is string => day !== undefined).sort().pop() ?? lastSchoolDay;
+  const lastDate = lastDateOf(input.feed);
+  if (lastDate && lastDate < dayBefore) return { kind: "stale", lastDate, expected: lastSchoolDay };
+  return undefined;
+}
+
+/** Tells the coordinators, in the next delivery hours, that the feed is missing or stale. */
+async function alertCoordinators(deps: NightlyDependencies, organisation: Organisation, hours: { from: string; to: string }, alarm: FeedAlarm, asOf: IsoDate): Promise<void> {
+  const school = organisation.schools[0];
+  if (!school) return;
+  const notBefore = nextDeliveryTime({ now: deps.clock.now(), calendar: calendarOf(school), timeZone: organisation.timeZone, hours }).toISOString();
+  const subject = alarm.kind === "missing" ? `missing-feed:${asOf}` : `stale-feed:${asOf}:${alarm.lastDate}:${alarm.expected}`;
+  for (const coordinator of organisation.coordinators) {
+    await deps.store.outbox.enqueue({ kind: "coordinator-alert", subject, serial: 0, schoolId: "", recipientId: coordinator, notBefore }, deps.clock.now());
+  }
+  deps.logger.warn({ alarm: alarm.kind, asOf }, "feed alarm: coordinators told");
 }
 
 /** The organisation file's settings, or a rejection of the file that says what is wrong. */

@@ -2,6 +2,7 @@ import { AbsenceRepository } from "./absenceRepository";
 import { AuditTrail } from "./auditTrail";
 import { CaseRepository } from "./caseRepository";
 import { ConversationRepository } from "./conversationRepository";
+import { FeedRepository } from "./feedRepository";
 import { Lease } from "./lease";
 import { OrganisationRepository } from "./organisationRepository";
 import { Outbox } from "./outbox";
@@ -22,6 +23,7 @@ export interface Store {
   audit: AuditTrail;
   organisation: OrganisationRepository;
   settings: SettingsRepository;
+  feeds: FeedRepository;
   nightlyLease: Lease;
 }
 
@@ -39,6 +41,7 @@ export async function openStore(options: StorageOptions): Promise<Store> {
     audit: new AuditTrail(storage),
     organisation: new OrganisationRepository(storage),
     settings: new SettingsRepository(storage),
+    feeds: new FeedRepository(storage),
     nightlyLease: new Lease(storage, "nightly"),
   };
 }

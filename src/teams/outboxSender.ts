@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory, TurnContext, type Activity, type CloudAdap
 import type { Clock } from "../clock";
 import { dateInZone } from "../domain/dates";
 import { calendarOf, findSchool } from "../domain/organisation";
-import { toLocale, translator, type Locale } from "../i18n";
+import { formatDate, toLocale, translator, type Locale } from "../i18n";
 import type { Logger } from "../log";
 import type { Store } from "../store";
 import type { OutboxMessage } from "../store/outbox";
@@ -252,6 +252,13 @@ export class OutboxSender {
     if (message.kind === "run-summary") {
       const run = await store.runs.latest();
       return [textCard(t("run.finished"), run ? summaryText(run.summary as unknown as NightlySummary, t) : [t("status.none")])];
+    }
+    if (message.kind === "coordinator-alert" && message.subject.startsWith("missing-feed:")) {
+      return [alertCard(t("alert.missingFeed.title"), t("alert.missingFeed.body", { date: formatDate(locale, message.subject.split(":")[1] ?? "") }))];
+    }
+    if (message.kind === "coordinator-alert" && message.subject.startsWith("stale-feed:")) {
+      const [, , lastDate = "", expected = ""] = message.subject.split(":");
+      return [alertCard(t("alert.staleFeed.title"), t("alert.staleFeed.body", { lastDate: formatDate(locale, lastDate), expected: formatDate(locale, expected) }))];
     }
     if (message.kind === "coordinator-alert") {
       const [, teacherId = "", caseId = ""] = message.subject.split(":");

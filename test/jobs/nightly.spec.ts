@@ -70,12 +70,14 @@ describe("the nightly job", () => {
     assert.match(summary.fileRejected?.reason ?? "", /documented/);
   });
 
-  it("replaces a pupil's day when the day is read again (a correction), and reading the same file twice changes nothing", async () => {
+  it("replaces a pupil's day when the day is read again (a correction), and reading the same content twice changes nothing", async () => {
     const files = await writeMunicipality();
     const input = { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF };
     await nightly(store, input);
     const once = await store.absence.listSchool("S1");
-    await nightly(store, input);
+    const copy = await writeMunicipality({ feed: `${FEED_CSV}\n` });
+    const same = await nightly(store, { ...input, feedPath: copy.feed });
+    assert.deepEqual([same.corrected, same.unchangedDays], [0, 7], "the same days again change nothing");
     assert.deepEqual(await store.absence.listSchool("S1"), once);
 
     const correction = await writeMunicipality({ feed: "pupil_id,date,kind,documented\nP1,2026-11-19,present,yes" });
@@ -91,7 +93,8 @@ describe("the nightly job", () => {
     const once = await nightly(store, input);
     assert.equal(once.corrected, 0);
     const again = await nightly(store, input);
-    assert.deepEqual([again.corrected, again.unchangedDays], [0, 7], "the same file again changes nothing");
+    assert.deepEqual([again.rows, again.corrected], [0, 0], "the same file again is not processed again");
+    assert.deepEqual(again.feedAlarm, { kind: "missing" }, "no new feed came for a school day");
 
     const bad = Array.from({ length: 250 }, (_, index) => `GHOST${index},2026-11-02,day,no`);
     const next = await writeMunicipality({ feed: ["pupil_id,date,kind,documented", "P1,2026-11-19,present,yes", "P2,2026-11-10,day,yes", "P2,2026-11-10,day,yes", ...bad].join("\n") });
@@ -101,6 +104,22 @@ describe("the nightly job", () => {
     assert.equal(summary.rejectedTotal, 250);
     assert.equal(summary.rejected.length, 200);
     assert.equal(summary.rejected[199]?.line, 204, "the 200th bad row, after the header and three good rows");
+  });
+
+  it("tells the coordinators when no new feed came for a school day, and when a feed stops too early", async () => {
+    const files = await writeMunicipality();
+    const input = { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation };
+    await nightly(store, { ...input, asOf: "2026-11-20" });
+    const saturday = await nightly(store, { ...input, asOf: "2026-11-21" });
+    assert.equal(saturday.feedAlarm, undefined, "no school on Saturday: no feed is expected");
+    const monday = await nightly(store, { ...input, asOf: "2026-11-23" });
+    assert.deepEqual(monday.feedAlarm, { kind: "missing" });
+
+    const old = await writeMunicipality({ feed: "pupil_id,date,kind,documented\nP1,2026-11-18,day,no" });
+    const stale = await nightly(store, { ...input, feedPath: old.feed, asOf: "2026-11-24" });
+    assert.deepEqual(stale.feedAlarm, { kind: "stale", lastDate: "2026-11-18", expected: "2026-11-24" });
+    const alerts = (await store.outbox.list()).filter((message) => message.kind === "coordinator-alert").map((message) => message.subject.split(":")[0]);
+    assert.deepEqual(alerts.sort(), ["missing-feed", "stale-feed"]);
   });
 
   it("stores nothing and queues nothing in a dry run, but says what would happen", async () => {
