@@ -12,12 +12,14 @@ import { createLogger } from "./log";
 import { openConfiguredStore } from "./store/open";
 
 const USAGE = `Usage:
-  npm run nightly -- --feed FILE --roster FILE --org FILE [--as-of YYYY-MM-DD] [--dry-run] [--json] [--lang nb|nn|en]
+  npm run nightly -- --feed FEED --roster FILE --org FILE [--as-of YYYY-MM-DD] [--dry-run] [--json] [--lang nb|nn|en]
   npm run what-if -- --settings FILE [--as-of YYYY-MM-DD] [--json] [--lang nb|nn|en]
 
 nightly: runs the nightly job once: reads the organisation file, the roster and the absence feed, stores what is
 new, checks every pupil against the rules, opens and advances cases, escalates unanswered ones and queues the
 messages.
+  --feed      a file, a folder (its newest file matching FEED_PATTERN), an https:// URL (FEED_BEARER_TOKEN),
+              or blob:<container>[/<pattern>]; a feed already processed is not imported again
   --as-of     the last day to judge (default: yesterday in the organisation's time zone)
   --dry-run   read and evaluate, but store nothing and queue nothing
 what-if: judges what is stored with the settings in FILE (the "settings" object of the organisation file: a
@@ -80,7 +82,14 @@ export async function main(argv: string[]): Promise<number> {
       }
       const summary = await runNightly(
         { store: opened.store, clock: systemClock, logger, t },
-        { feedPath: args.feed as string, rosterPath: args.roster as string, organisationPath: args.org as string, asOf, dryRun: args["dry-run"] },
+        {
+          feedPath: args.feed as string,
+          rosterPath: args.roster as string,
+          organisationPath: args.org as string,
+          asOf,
+          dryRun: args["dry-run"],
+          feedSource: { connectionString: config.STORAGE_CONNECTION_STRING, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN },
+        },
       );
       for (const line of summaryText(summary, t)) console.log(line);
       if (args.json) console.log(JSON.stringify(summary));

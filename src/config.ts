@@ -27,7 +27,11 @@ export const ConfigShape = z.object({
   LOCAL_STORAGE_PORT: z.coerce.number().int().min(0).max(65535).default(10002).describe("Port of the embedded Azurite."),
   ORGANISATION_FILE: optionalText.describe("Organisation file (JSON) for the scheduled nightly run."),
   ROSTER_FILE: optionalText.describe("Roster file (CSV) for the scheduled nightly run."),
-  FEED_FILE: optionalText.describe("Absence feed (CSV) for the scheduled nightly run."),
+  FEED_FILE: optionalText.describe(
+    "The absence feed for the scheduled nightly run: a file, a folder (its newest file matching FEED_PATTERN), an https:// URL, or blob:<container>[/<pattern>].",
+  ),
+  FEED_PATTERN: optionalText.describe("Which file names in a feed folder or container count, e.g. fravaer-*.csv (default: all)."),
+  FEED_BEARER_TOKEN: optionalText.describe("Sent as 'Authorization: Bearer ...' when FEED_FILE is an https:// URL."),
   NIGHTLY_SCHEDULE: z.string().default("0 7 * * 1-5").describe("When the nightly run starts (cron, in the organisation's time zone); it judges up to the day before."),
   DIGEST_SCHEDULE: z.string().default("0 8 * * 1-5").describe("When the leaders' digests go out (cron, organisation's time zone): daily, the weekly overview on Mondays."),
   OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send."),

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const { store } = opened;
   let schedule: NightlySchedule | undefined;
   const { ORGANISATION_FILE, ROSTER_FILE, FEED_FILE } = config;
-  const nightlyFiles = ORGANISATION_FILE && ROSTER_FILE && FEED_FILE ? { organisationPath: ORGANISATION_FILE, rosterPath: ROSTER_FILE, feedPath: FEED_FILE } : undefined;
+  const feedSource = { connectionString: config.STORAGE_CONNECTION_STRING, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN };
+  const nightlyFiles = ORGANISATION_FILE && ROSTER_FILE && FEED_FILE ? { organisationPath: ORGANISATION_FILE, rosterPath: ROSTER_FILE, feedPath: FEED_FILE, feedSource } : undefined;
   const bot = await startBotServer({ config, store, clock: systemClock, logger, nightlyFiles, nextNightlyRun: () => schedule?.nextRun() });
 
   if (ORGANISATION_FILE && ROSTER_FILE && FEED_FILE) {
@@ -30,7 +31,12 @@ async function main(): Promise<void> {
       run: async () => {
         await runNightly(
           { store, clock: systemClock, logger, t: translator(config.DEFAULT_LOCALE) },
-          { feedPath: FEED_FILE, rosterPath: ROSTER_FILE, organisationPath: ORGANISATION_FILE },
+          {
+            feedPath: FEED_FILE,
+            rosterPath: ROSTER_FILE,
+            organisationPath: ORGANISATION_FILE,
+            feedSource,
+          },
         );
         await bot.sender.drain();
       },

@@ -65,6 +65,7 @@ export const en: Record<MessageKey, string> = {
   "roster.unknownSchool": "unknown school '{{value}}' (not in the organisation file)",
   "roster.duplicatePupil": "the pupil is already in the roster on line {{first}}",
   "file.notFound": "the file does not exist",
+  "file.noneInSource": "no file in {{source}} matches {{pattern}}",
   "file.empty": "the file is empty",
   "file.binary": "the file is not a text file",
   "file.missingColumns": "required columns are missing: {{columns}}",

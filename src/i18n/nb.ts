@@ -64,6 +64,7 @@ export const nb = {
   "roster.unknownSchool": "ukjent skole «{{value}}» (finnes ikke i organisasjonsfilen)",
   "roster.duplicatePupil": "eleven står allerede i elevlisten på linje {{first}}",
   "file.notFound": "filen finnes ikke",
+  "file.noneInSource": "ingen fil i {{source}} passer til {{pattern}}",
   "file.empty": "filen er tom",
   "file.binary": "filen er ikke en tekstfil",
   "file.missingColumns": "påkrevde kolonner mangler: {{columns}}",

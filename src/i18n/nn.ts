@@ -66,6 +66,7 @@ export const nn: Record<MessageKey, string> = {
   "roster.unknownSchool": "ukjend skule «{{value}}» (finst ikkje i organisasjonsfila)",
   "roster.duplicatePupil": "eleven står allereie i elevlista på linje {{first}}",
   "file.notFound": "fila finst ikkje",
+  "file.noneInSource": "inga fil i {{source}} passar til {{pattern}}",
   "file.empty": "fila er tom",
   "file.binary": "fila er ikkje ei tekstfil",
   "file.missingColumns": "påkravde kolonnar manglar: {{columns}}",

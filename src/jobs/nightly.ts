@@ -14,6 +14,7 @@ import { FeedMappingSchema } from "../feeds/mapping";
 import { readOrganisationFile } from "../feeds/organisationFile";
 import { describeProblem, FileRejected, type RowRejection } from "../feeds/problem";
 import { readRoster, type Roster } from "../feeds/rosterFile";
+import { resolveFeed, type SourceOptions } from "../feeds/sources";
 import type { Translate } from "../i18n";
 import { loadSchoolSnapshot } from "./schoolSnapshot";
 import type { Logger } from "../log";
@@ -29,6 +30,8 @@ export interface NightlyInput {
   asOf?: IsoDate | undefined;
   /** Read and evaluate, but store nothing and queue nothing. */
   dryRun?: boolean | undefined;
+  /** How to reach a feed that is not a local file (a folder's pattern, a blob account, a bearer token). */
+  feedSource?: SourceOptions | undefined;
 }
 
 export interface RejectedRow {
@@ -66,6 +69,8 @@ export interface NightlySummary {
   fileRejected?: { file: string; reason: string; code: string };
   /** Set when another run held the lease; then this run did nothing. */
   skipped?: string;
+  /** Where the feed came from (a file, the newest in a folder or container, a URL). */
+  feedFile?: string;
   /** Set when no new feed came for a school day (the file was processed before), or the feed stops too early. */
   feedAlarm?: FeedAlarm;
 }
@@ -184,9 +189,16 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     const pupils = new Map(roster.pupils.map((pupil) => [pupil.pupilId, pupil]));
     const calendars = new Map(organisation.schools.map((school) => [school.id, calendarOf(school)]));
     file = input.feedPath;
-    feedHash = await hashFile(file);
-    alreadyProcessed = await store.feeds.wasProcessed(feedHash);
-    feed = alreadyProcessed ? { rows: 0, accepted: [], rejected: [] } : await readAbsenceFeed(file, { pupils, calendars, mapping: mapping.data });
+    const source = await resolveFeed(input.feedPath, input.feedSource);
+    try {
+      file = source.name;
+      summary.feedFile = source.name;
+      feedHash = await hashFile(source.path);
+      alreadyProcessed = await store.feeds.wasProcessed(feedHash);
+      feed = alreadyProcessed ? { rows: 0, accepted: [], rejected: [] } : await readAbsenceFeed(source.path, { pupils, calendars, mapping: mapping.data });
+    } finally {
+      await source.cleanup();
+    }
   } catch (error) {
     if (!(error instanceof FileRejected)) throw error;
     summary.fileRejected = { file, reason: describeProblem(error.problem, t), code: error.problem.key };
@@ -233,7 +245,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     summary.ok = true;
     if (!dryRun) {
       if (summary.feedAlarm) await alertCoordinators(deps, organisation, settingsForSchool(document, organisation.schools[0]?.id ?? "").routine.deliveryHours, summary.feedAlarm, asOf);
-      if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: input.feedPath, processedAt: clock.now().toISOString(), lastDate: lastDateOf(feed) });
+      if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: lastDateOf(feed) });
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
     }
     logger.info(

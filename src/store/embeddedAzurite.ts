@@ -58,3 +58,4 @@ export async function startEmbeddedAzurite(options: { folder?: string; port?: nu
     close: () => server.close(),
   };
 }
+

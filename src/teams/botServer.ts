@@ -8,7 +8,7 @@ import type { Store } from "../store";
 import { createTeamsApplication } from "./app";
 import { OutboxSender } from "./outboxSender";
 import type { BotServices } from "./commands";
-import { runNightly } from "../jobs/nightly";
+import { runNightly, type NightlyInput } from "../jobs/nightly";
 import { translator } from "../i18n";
 
 export interface BotServer {
@@ -43,7 +43,7 @@ export async function startBotServer(deps: {
   clock: Clock;
   logger: Logger;
   /** The files of the nightly run, so that a coordinator can start it from Teams ("kjør nå"). */
-  nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string } | undefined;
+  nightlyFiles?: NightlyInput | undefined;
   nextNightlyRun?: () => Date | undefined;
 }): Promise<BotServer> {
   const { config, store, clock, logger } = deps;
