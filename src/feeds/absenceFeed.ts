@@ -50,7 +50,17 @@ export interface FeedRow {
 export interface AbsenceFeed {
   rows: number;
   accepted: FeedRow[];
+  /** The first rejected rows (at most REJECTED_KEPT); `rejectedTotal` counts them all. */
   rejected: RowRejection[];
+  rejectedTotal: number;
+}
+
+/** A file of bad rows is summarised, not kept whole: memory stays bounded however many rows are wrong. */
+export const REJECTED_KEPT = 200;
+
+function reject(feed: AbsenceFeed, rejection: RowRejection): void {
+  feed.rejectedTotal += 1;
+  if (feed.rejected.length < REJECTED_KEPT) feed.rejected.push(rejection);
 }
 
 export interface FeedContext {
@@ -106,13 +116,13 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
 
 /** Reads an absence feed: every readable row is accepted, every other row is rejected with its line and reason. */
 export async function readAbsenceFeed(path: string, context: FeedContext): Promise<AbsenceFeed> {
-  const feed: AbsenceFeed = { rows: 0, accepted: [], rejected: [] };
+  const feed: AbsenceFeed = { rows: 0, accepted: [], rejected: [], rejectedTotal: 0 };
   if (looksLikeJson(path, await firstCharacters(path))) {
     for (const row of await readEdFiRows(path)) {
       feed.rows += 1;
       const read = row.problem ?? readFeedRow({ ...row.values, kind: row.event?.kind ?? "", documented: row.event?.documented ?? "" }, context);
       if (isProblem(read)) {
-        feed.rejected.push({ line: row.line, problem: read });
+        reject(feed, { line: row.line, problem: read });
         continue;
       }
       if (row.event?.subject) read.event.subject = row.event.subject.slice(0, 20);
@@ -124,7 +134,7 @@ export async function readAbsenceFeed(path: string, context: FeedContext): Promi
   for await (const { line, values, problem } of readCsvTable(path, { required: ABSENCE_FEED_COLUMNS, renames: context.mapping?.columns, sheet: context.mapping?.sheet })) {
     feed.rows += 1;
     const row = problem ?? readFeedRow(values, context);
-    if (isProblem(row)) feed.rejected.push({ line, problem: row });
+    if (isProblem(row)) reject(feed, { line, problem: row });
     else feed.accepted.push({ line, ...row });
   }
   return feed;

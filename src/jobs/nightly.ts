@@ -195,7 +195,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
       summary.feedFile = source.name;
       feedHash = await hashFile(source.path);
       alreadyProcessed = await store.feeds.wasProcessed(feedHash);
-      feed = alreadyProcessed ? { rows: 0, accepted: [], rejected: [] } : await readAbsenceFeed(source.path, { pupils, calendars, mapping: mapping.data });
+      feed = alreadyProcessed ? { rows: 0, accepted: [], rejected: [], rejectedTotal: 0 } : await readAbsenceFeed(source.path, { pupils, calendars, mapping: mapping.data });
     } finally {
       await source.cleanup();
     }
@@ -212,7 +212,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     rows: feed.rows,
     accepted: feed.accepted.length,
     rejected: describe(feed.rejected.slice(0, REJECTED_LISTED)),
-    rejectedTotal: feed.rejected.length,
+    rejectedTotal: feed.rejectedTotal,
     roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected) },
   });
   const feedState = judgeFeed({ organisation, asOf, feed, alreadyProcessed });
