@@ -49,7 +49,9 @@ export interface FeedRow {
 
 export interface AbsenceFeed {
   rows: number;
+  /** The accepted rows, unless they were handed to a sink as they were read (then empty). */
   accepted: FeedRow[];
+  acceptedCount: number;
   /** The first rejected rows (at most REJECTED_KEPT); `rejectedTotal` counts them all. */
   rejected: RowRejection[];
   rejectedTotal: number;
@@ -67,6 +69,14 @@ export interface FeedContext {
   pupils: ReadonlyMap<string, Pupil>;
   calendars: ReadonlyMap<string, SchoolCalendar>;
   mapping?: FeedMapping | undefined;
+  /** Where accepted rows go as they are read (a file of any size in bounded memory); kept in `accepted` without. */
+  sink?: (row: FeedRow) => Promise<void>;
+}
+
+async function accept(feed: AbsenceFeed, row: FeedRow, context: FeedContext): Promise<void> {
+  feed.acceptedCount += 1;
+  if (context.sink) await context.sink(row);
+  else feed.accepted.push(row);
 }
 
 function wholeNumber(text: string | undefined, column: string, min: number, max: number): number | undefined | Problem {
@@ -116,7 +126,7 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
 
 /** Reads an absence feed: every readable row is accepted, every other row is rejected with its line and reason. */
 export async function readAbsenceFeed(path: string, context: FeedContext): Promise<AbsenceFeed> {
-  const feed: AbsenceFeed = { rows: 0, accepted: [], rejected: [], rejectedTotal: 0 };
+  const feed: AbsenceFeed = { rows: 0, accepted: [], acceptedCount: 0, rejected: [], rejectedTotal: 0 };
   if (looksLikeJson(path, await firstCharacters(path))) {
     for (const row of await readEdFiRows(path)) {
       feed.rows += 1;
@@ -127,7 +137,7 @@ export async function readAbsenceFeed(path: string, context: FeedContext): Promi
       }
       if (row.event?.subject) read.event.subject = row.event.subject.slice(0, 20);
       if (row.event?.reason) read.event.reason = row.event.reason;
-      feed.accepted.push({ line: row.line, ...read });
+      await accept(feed, { line: row.line, ...read }, context);
     }
     return feed;
   }
@@ -135,7 +145,7 @@ export async function readAbsenceFeed(path: string, context: FeedContext): Promi
     feed.rows += 1;
     const row = problem ?? readFeedRow(values, context);
     if (isProblem(row)) reject(feed, { line, problem: row });
-    else feed.accepted.push({ line, ...row });
+    else await accept(feed, { line, ...row }, context);
   }
   return feed;
 }

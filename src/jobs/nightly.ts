@@ -13,6 +13,7 @@ import { readAbsenceFeed, type AbsenceFeed } from "../feeds/absenceFeed";
 import { FeedMappingSchema } from "../feeds/mapping";
 import { readOrganisationFile } from "../feeds/organisationFile";
 import { describeProblem, FileRejected, type RowRejection } from "../feeds/problem";
+import { DaySpill, eventKey } from "../feeds/daySpill";
 import { readRoster, type Roster } from "../feeds/rosterFile";
 import { resolveFeed, type SourceOptions } from "../feeds/sources";
 import type { Translate } from "../i18n";
@@ -109,53 +110,43 @@ function emptySummary(dryRun: boolean): NightlySummary {
   };
 }
 
-/** An event as text that does not depend on the order of its fields: for finding duplicates and changes. */
-function eventKey(event: AbsenceEvent): string {
-  return JSON.stringify(Object.entries(event).filter(([, value]) => value !== undefined).sort(([a], [b]) => a.localeCompare(b)));
-}
-
 function dayKey(events: readonly AbsenceEvent[]): string {
   return events.map(eventKey).sort().join("\n");
 }
 
-/** The feed's rows as pupil days; a row identical to an earlier one of the same file is counted, not kept twice. */
-function groupDays(feed: AbsenceFeed): { days: SchoolPupilDay[]; duplicated: number } {
-  const days = new Map<string, SchoolPupilDay & { keys: Set<string> }>();
-  let duplicated = 0;
-  for (const row of feed.accepted) {
-    const key = `${row.pupilId}\u0000${row.date}`;
-    const day = days.get(key) ?? { schoolId: row.schoolId, pupilId: row.pupilId, date: row.date, events: [], keys: new Set<string>() };
-    const event = eventKey(row.event);
-    if (day.keys.has(event)) {
-      duplicated += 1;
-      continue;
+/** What is stored for the schools of a feed, as one line a day, to tell corrections from days read again. */
+async function storedDayKeys(store: Store, schoolIds: Iterable<string>): Promise<Map<string, string>> {
+  const known = new Map<string, string>();
+  for (const schoolId of schoolIds) {
+    for (const [pupilId, days] of await store.absence.listSchool(schoolId)) {
+      for (const day of days) known.set(`${pupilId}\u0000${day.date}`, dayKey(day.events));
     }
-    day.keys.add(event);
-    day.events.push(row.event);
-    days.set(key, day);
   }
-  return { days: [...days.values()].map(({ keys: _keys, ...day }) => day), duplicated };
+  return known;
 }
 
-/** Which of the feed's days are new, which correct what was stored, and which say nothing new. */
-async function sortOutChanges(store: Store, days: SchoolPupilDay[]): Promise<{ changed: SchoolPupilDay[]; corrected: number; unchanged: number }> {
-  const changed: SchoolPupilDay[] = [];
-  let corrected = 0;
-  let unchanged = 0;
-  for (const schoolId of new Set(days.map((day) => day.schoolId))) {
-    const stored = await store.absence.listSchool(schoolId);
-    const known = new Map<string, string>();
-    for (const [pupilId, pupilDays] of stored) for (const day of pupilDays) known.set(`${pupilId}\u0000${day.date}`, dayKey(day.events));
-    for (const day of days.filter((candidate) => candidate.schoolId === schoolId)) {
+/**
+ * Writes the feed's days a bucket at a time: new days and corrections are stored, days read again as they were
+ * are not. In a dry run nothing is written; the days are returned so the rules can judge them as if stored.
+ */
+async function importDays(store: Store, spill: DaySpill, schoolIds: string[], dryRun: boolean, summary: NightlySummary): Promise<SchoolPupilDay[]> {
+  const known = await storedDayKeys(store, schoolIds);
+  const kept: SchoolPupilDay[] = [];
+  for await (const bucket of spill.days()) {
+    summary.duplicated += bucket.duplicated;
+    const changed: SchoolPupilDay[] = [];
+    for (const day of bucket.days) {
       const before = known.get(`${day.pupilId}\u0000${day.date}`);
-      if (before === dayKey(day.events)) unchanged += 1;
+      if (before === dayKey(day.events)) summary.unchangedDays += 1;
       else {
-        if (before !== undefined) corrected += 1;
+        if (before !== undefined) summary.corrected += 1;
         changed.push(day);
       }
     }
+    if (dryRun) kept.push(...changed);
+    else await store.absence.replaceDays(changed);
   }
-  return { changed, corrected, unchanged };
+  return kept;
 }
 
 /**
@@ -173,6 +164,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
   let fileSettings: SettingsDocument;
   let roster: Roster;
   let feed: AbsenceFeed;
+  const spill = new DaySpill();
   let feedHash = "";
   let alreadyProcessed = false;
   let file = input.organisationPath;
@@ -195,11 +187,14 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
       summary.feedFile = source.name;
       feedHash = await hashFile(source.path);
       alreadyProcessed = await store.feeds.wasProcessed(feedHash);
-      feed = alreadyProcessed ? { rows: 0, accepted: [], rejected: [], rejectedTotal: 0 } : await readAbsenceFeed(source.path, { pupils, calendars, mapping: mapping.data });
+      feed = alreadyProcessed
+        ? { rows: 0, accepted: [], acceptedCount: 0, rejected: [], rejectedTotal: 0 }
+        : await readAbsenceFeed(source.path, { pupils, calendars, mapping: mapping.data, sink: (row) => spill.add(row) });
     } finally {
       await source.cleanup();
     }
   } catch (error) {
+    await spill.cleanup();
     if (!(error instanceof FileRejected)) throw error;
     summary.fileRejected = { file, reason: describeProblem(error.problem, t), code: error.problem.key };
     logger.warn({ code: error.problem.key }, "nightly run: a file was rejected whole, nothing changed");
@@ -210,12 +205,12 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
   Object.assign(summary, {
     asOf,
     rows: feed.rows,
-    accepted: feed.accepted.length,
+    accepted: feed.acceptedCount,
     rejected: describe(feed.rejected.slice(0, REJECTED_LISTED)),
     rejectedTotal: feed.rejectedTotal,
     roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected) },
   });
-  const feedState = judgeFeed({ organisation, asOf, feed, alreadyProcessed });
+  const feedState = judgeFeed({ organisation, asOf, lastDate: spill.lastDate, alreadyProcessed });
   if (feedState) summary.feedAlarm = feedState;
 
   const owner = randomUUID();
@@ -226,14 +221,11 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     return summary;
   }
   try {
-    const { days: feedDays, duplicated } = groupDays(feed);
-    const changes = await sortOutChanges(store, feedDays);
-    Object.assign(summary, { duplicated, corrected: changes.corrected, unchangedDays: changes.unchanged });
+    const feedDays = await importDays(store, spill, organisation.schools.map((school) => school.id), dryRun, summary);
     let stored = await store.settings.current();
     if (!dryRun) {
       await store.organisation.save(organisation);
       await store.pupils.saveAll(roster.pupils);
-      await store.absence.replaceDays(changes.changed);
       stored ??= await store.settings.save({ document: fileSettings, changedBy: "organisation-file", change: "initial settings from the organisation file", expectedVersion: 0, now: clock.now() });
     }
     const document = stored?.document ?? fileSettings;
@@ -245,7 +237,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     summary.ok = true;
     if (!dryRun) {
       if (summary.feedAlarm) await alertCoordinators(deps, organisation, settingsForSchool(document, organisation.schools[0]?.id ?? "").routine.deliveryHours, summary.feedAlarm, asOf);
-      if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: lastDateOf(feed) });
+      if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
     }
     logger.info(
@@ -254,6 +246,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     );
     return summary;
   } finally {
+    await spill.cleanup();
     if (!dryRun) await store.nightlyLease.release(owner);
   }
 }
@@ -376,24 +369,19 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-function lastDateOf(feed: AbsenceFeed): IsoDate | undefined {
-  let last: IsoDate | undefined;
-  for (const row of feed.accepted) if (!last || row.date > last) last = row.date;
-  return last;
-}
 
 /**
  * Whether tonight's feed can be trusted to be complete: a file processed before means no new feed came for a
  * school day; a feed without a single registration on the last two school days it should cover is stale (one
  * day without any absence can happen at a small school; two in a row rarely does).
  */
-function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; feed: AbsenceFeed; alreadyProcessed: boolean }): FeedAlarm | undefined {
+function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; lastDate: IsoDate | undefined; alreadyProcessed: boolean }): FeedAlarm | undefined {
   const lastTwo = input.organisation.schools.map((school) => calendarOf(school).lastSchoolDays(input.asOf, 2));
   const lastSchoolDay = lastTwo.map((days) => days[days.length - 1]).filter((day): day is string => day !== undefined).sort().pop();
   if (!lastSchoolDay) return undefined;
   if (input.alreadyProcessed) return lastSchoolDay === input.asOf ? { kind: "missing" } : undefined;
   const dayBefore = lastTwo.map((days) => days[0]).filter((day): day is string => day !== undefined).sort().pop() ?? lastSchoolDay;
-  const lastDate = lastDateOf(input.feed);
+  const lastDate = input.lastDate;
   if (lastDate && lastDate < dayBefore) return { kind: "stale", lastDate, expected: lastSchoolDay };
   return undefined;
 }

@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AbsenceEvent } from "../domain/absence";
+import type { IsoDate } from "../domain/dates";
+import type { FeedRow } from "./absenceFeed";
+
+export interface SpilledDay {
+  schoolId: string;
+  pupilId: string;
+  date: IsoDate;
+  events: AbsenceEvent[];
+}
+
+/** An event as text that does not depend on the order of its fields: for finding duplicates and changes. */
+export function eventKey(event: AbsenceEvent): string {
+  return JSON.stringify(Object.entries(event).filter(([, value]) => value !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Keeps a feed's accepted rows on disk instead of in memory, in buckets by pupil, so that a file of any size is
+ * imported in bounded memory: each bucket holds every row of its pupils, and is grouped into pupil days on its own.
+ */
+export class DaySpill {
+  private folder: string | undefined;
+  private readonly streams = new Map<number, WriteStream>();
+  lastDate: IsoDate | undefined;
+  accepted = 0;
+
+  constructor(private readonly buckets = 32) {}
+
+  private async open(bucket: number): Promise<WriteStream> {
+    this.folder ??= await mkdtemp(join(tmpdir(), "tidlig-spill-"));
+    let stream = this.streams.get(bucket);
+    if (!stream) {
+      stream = createWriteStream(join(this.folder, `${bucket}.ndjson`));
+      this.streams.set(bucket, stream);
+    }
+    return stream;
+  }
+
+  async add(row: FeedRow): Promise<void> {
+    this.accepted += 1;
+    if (!this.lastDate || row.date > this.lastDate) this.lastDate = row.date;
+    const bucket = createHash("sha1").update(row.pupilId).digest().readUInt32BE(0) % this.buckets;
+    const stream = await this.open(bucket);
+    if (!stream.write(`${JSON.stringify([row.schoolId, row.pupilId, row.date, row.event])}\n`)) {
+      await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
+    }
+  }
+
+  /** The rows as pupil days, a bucket at a time; a row identical to another of the same day counts as duplicated. */
+  async *days(): AsyncGenerator<{ days: SpilledDay[]; duplicated: number }> {
+    await Promise.all([...this.streams.values()].map((stream) => new Promise<void>((resolve) => stream.end(() => resolve()))));
+    for (const bucket of [...this.streams.keys()].sort((a, b) => a - b)) {
+      const text = await readFile(join(this.folder as string, `${bucket}.ndjson`), "utf8");
+      const days = new Map<string, SpilledDay & { keys: Set<string> }>();
+      let duplicated = 0;
+      for (const line of text.split("\n")) {
+        if (line === "") continue;
+        const [schoolId, pupilId, date, event] = JSON.parse(line) as [string, string, IsoDate, AbsenceEvent];
+        const key = `${pupilId}\u0000${date}`;
+        const day = days.get(key) ?? { schoolId, pupilId, date, events: [], keys: new Set<string>() };
+        const eventText = eventKey(event);
+        if (day.keys.has(eventText)) duplicated += 1;
+        else {
+          day.keys.add(eventText);
+          day.events.push(event);
+        }
+        days.set(key, day);
+      }
+      yield { days: [...days.values()].map(({ keys: _keys, ...day }) => day), duplicated };
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    for (const stream of this.streams.values()) stream.destroy();
+    if (this.folder) await rm(this.folder, { recursive: true, force: true });
+  }
+}
