@@ -40,9 +40,13 @@ export class AbsenceRepository {
   async listSchool(schoolId: string): Promise<Map<string, PupilDay[]>> {
     const byPupil = new Map<string, PupilDay[]>();
     const entities = this.table.listEntities<PupilDayEntity>({ queryOptions: { filter: odata`PartitionKey eq ${schoolId}` } });
+    const seen = new Set<string>();
     for await (const entity of entities) {
       // Azurite sometimes ignores a filter (seen in tests); the entity's own keys are the truth.
       if (entity.partitionKey !== schoolId) continue;
+      // Azurite was seen to return the same page of a large partition forever: fail clearly instead of hanging.
+      if (seen.has(entity.rowKey)) throw new Error(`storage returned absence day ${entity.rowKey} of ${schoolId} twice: its paging is broken`);
+      seen.add(entity.rowKey);
       const list = byPupil.get(entity.pupilId) ?? [];
       list.push({ pupilId: entity.pupilId, date: entity.date, events: JSON.parse(entity.events) as AbsenceEvent[] });
       byPupil.set(entity.pupilId, list);
