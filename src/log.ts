@@ -17,4 +17,5 @@ export function createLogger(options: { level?: string; destination?: 1 | 2 } = 
   );
 }
 
+/** The logger of tests and scripts: silent, unless TEST_LOG_LEVEL asks to see what a test's bot did. */
 export const silentLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
