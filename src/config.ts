@@ -24,7 +24,7 @@ export const ConfigShape = z.object({
     .default("tidlig")
     .describe("Prefix of every table name."),
   LOCAL_DATA_DIR: z.string().default(".tidlig-data").describe("Folder of the embedded Azurite's data (local use only)."),
-  LOCAL_STORAGE_PORT: z.coerce.number().int().min(0).max(65535).default(10002).describe("Port of the embedded Azurite."),
+  LOCAL_STORAGE_PORT: z.coerce.number().int().min(0).max(65535).default(10002).describe("Port of the embedded Azurite's Table service; Blob and Queue use the two ports below it."),
   ORGANISATION_FILE: optionalText.describe("Organisation file (JSON) for the scheduled nightly run."),
   ROSTER_FILE: optionalText.describe("Roster file (CSV) for the scheduled nightly run."),
   FEED_FILE: optionalText.describe(

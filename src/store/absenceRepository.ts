@@ -42,9 +42,9 @@ export class AbsenceRepository {
     const entities = this.table.listEntities<PupilDayEntity>({ queryOptions: { filter: odata`PartitionKey eq ${schoolId}` } });
     const seen = new Set<string>();
     for await (const entity of entities) {
-      // Azurite sometimes ignores a filter (seen in tests); the entity's own keys are the truth.
+      // The entity's own keys are the truth, whatever the storage did with the filter.
       if (entity.partitionKey !== schoolId) continue;
-      // Azurite was seen to return the same page of a large partition forever: fail clearly instead of hanging.
+      // A storage that pages wrongly (an emulator sharing a process with restify did) must fail, not hang.
       if (seen.has(entity.rowKey)) throw new Error(`storage returned absence day ${entity.rowKey} of ${schoolId} twice: its paging is broken`);
       seen.add(entity.rowKey);
       const list = byPupil.get(entity.pupilId) ?? [];

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import type { FileRejected } from "../../src/feeds/problem";
 import { resolveFeed } from "../../src/feeds/sources";
-import { startBlobStorage } from "../harness/blobStorage";
+import { azuriteConnectionString } from "../harness/rootHooks";
 
 describe("where feeds come from", () => {
   it("takes the newest file in a folder that matches the pattern", async () => {
@@ -42,20 +42,16 @@ describe("where feeds come from", () => {
   });
 
   it("takes the newest matching blob from a container (Azurite)", async () => {
-    const blob = await startBlobStorage();
-    try {
-      const container = BlobServiceClient.fromConnectionString(blob.connectionString).getContainerClient("fravaer");
-      await container.create();
-      await container.getBlockBlobClient("2026-11-19.csv").upload("old", 3);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      await container.getBlockBlobClient("2026-11-20.csv").upload("new", 3);
-      await container.getBlockBlobClient("readme.txt").upload("not a feed", 10);
-      const feed = await resolveFeed("blob:fravaer/*.csv", { connectionString: blob.connectionString });
-      assert.equal(await readFile(feed.path, "utf8"), "new");
-      assert.equal(feed.name, "blob:fravaer/2026-11-20.csv");
-      await feed.cleanup();
-    } finally {
-      await blob.close();
-    }
+    const connectionString = azuriteConnectionString();
+    const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(`fravaer${Date.now().toString(36)}`);
+    await container.create();
+    await container.getBlockBlobClient("2026-11-19.csv").upload("old", 3);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await container.getBlockBlobClient("2026-11-20.csv").upload("new", 3);
+    await container.getBlockBlobClient("readme.txt").upload("not a feed", 10);
+    const feed = await resolveFeed(`blob:${container.containerName}/*.csv`, { connectionString });
+    assert.equal(await readFile(feed.path, "utf8"), "new");
+    assert.equal(feed.name, `blob:${container.containerName}/2026-11-20.csv`);
+    await feed.cleanup();
   });
 });
