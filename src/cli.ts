@@ -80,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
         if (args.json) console.log(JSON.stringify(report));
         return 0;
       }
+      const started = performance.now();
       const summary = await runNightly(
         { store: opened.store, clock: systemClock, logger, t },
         {
@@ -88,11 +89,13 @@ export async function main(argv: string[]): Promise<number> {
           organisationPath: args.org as string,
           asOf,
           dryRun: args["dry-run"],
-          feedSource: { connectionString: config.STORAGE_CONNECTION_STRING, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN },
+          feedSource: { connectionString: opened.connectionString, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN },
         },
       );
       for (const line of summaryText(summary, t)) console.log(line);
-      if (args.json) console.log(JSON.stringify(summary));
+      // What the run cost this process: the figure to watch for a large feed.
+      const resources = { seconds: Math.round(performance.now() - started) / 1000, peakMemoryMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+      if (args.json) console.log(JSON.stringify({ ...summary, resources }));
       if (summary.fileRejected) return 2;
       if (summary.skipped) return 3;
       return 0;

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const { store } = opened;
   let schedule: NightlySchedule | undefined;
   const { ORGANISATION_FILE, ROSTER_FILE, FEED_FILE } = config;
-  const feedSource = { connectionString: config.STORAGE_CONNECTION_STRING, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN };
+  const feedSource = { connectionString: opened.connectionString, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN };
   const nightlyFiles = ORGANISATION_FILE && ROSTER_FILE && FEED_FILE ? { organisationPath: ORGANISATION_FILE, rosterPath: ROSTER_FILE, feedPath: FEED_FILE, feedSource } : undefined;
   const bot = await startBotServer({ config, store, clock: systemClock, logger, nightlyFiles, nextNightlyRun: () => schedule?.nextRun() });
 

@@ -38,6 +38,7 @@ export function isNorwegianPublicHoliday(date: IsoDate): boolean {
 /** Which days a school is open: weekdays of the school year that are neither public holidays nor closed days. */
 export class SchoolCalendar {
   private schoolDays: IsoDate[] | undefined;
+  private readonly verdicts = new Map<IsoDate, NotASchoolDayReason | undefined>();
 
   constructor(private readonly definition: SchoolCalendarDefinition) {}
 
@@ -77,6 +78,14 @@ export class SchoolCalendar {
   }
 
   whyNotASchoolDay(date: IsoDate): NotASchoolDayReason | undefined {
+    // A feed asks about the same few hundred dates millions of times.
+    if (this.verdicts.has(date)) return this.verdicts.get(date);
+    const verdict = this.judgeDate(date);
+    if (this.verdicts.size < 5_000) this.verdicts.set(date, verdict);
+    return verdict;
+  }
+
+  private judgeDate(date: IsoDate): NotASchoolDayReason | undefined {
     const { schoolYear, closed } = this.definition;
     if (date < schoolYear.from || date > schoolYear.to) return "outside-school-year";
     if (isWeekend(date)) return "weekend";

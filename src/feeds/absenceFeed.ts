@@ -2,7 +2,7 @@ import type { AbsenceEvent, AbsenceKind, Documented } from "../domain/absence";
 import type { SchoolCalendar } from "../domain/calendar";
 import { parseDate, type IsoDate } from "../domain/dates";
 import type { Pupil } from "../domain/roster";
-import { readCsvTable } from "./csvTable";
+import { readCsvTableInBatches } from "./csvTable";
 import { looksLikeJson, readEdFiRows } from "./edFi";
 import { mapped, type FeedMapping } from "./mapping";
 import { FileRejected, type Problem, type RowRejection } from "./problem";
@@ -70,12 +70,18 @@ export interface FeedContext {
   calendars: ReadonlyMap<string, SchoolCalendar>;
   mapping?: FeedMapping | undefined;
   /** Where accepted rows go as they are read (a file of any size in bounded memory); kept in `accepted` without. */
-  sink?: (row: FeedRow) => Promise<void>;
+  sink?: RowSink;
 }
 
-async function accept(feed: AbsenceFeed, row: FeedRow, context: FeedContext): Promise<void> {
+/** Takes rows as they are read; `flush` is awaited between batches, so that a slow sink holds the reading back. */
+export interface RowSink {
+  add(row: FeedRow): void;
+  flush(): Promise<void>;
+}
+
+function accept(feed: AbsenceFeed, row: FeedRow, context: FeedContext): void {
   feed.acceptedCount += 1;
-  if (context.sink) await context.sink(row);
+  if (context.sink) context.sink.add(row);
   else feed.accepted.push(row);
 }
 
@@ -90,6 +96,17 @@ function isProblem(value: unknown): value is Problem {
   return typeof value === "object" && value !== null && "key" in value;
 }
 
+const parsedDates = new Map<string, IsoDate | undefined>();
+
+/** `parseDate`, remembered: a feed has millions of rows but only a few hundred different dates. */
+function parseDateOnce(text: string): IsoDate | undefined {
+  if (parsedDates.has(text)) return parsedDates.get(text);
+  const date = parseDate(text);
+  if (parsedDates.size >= 10_000) parsedDates.clear();
+  parsedDates.set(text, date);
+  return date;
+}
+
 /** One feed row to an event, or the reason it cannot be imported. */
 export function readFeedRow(values: Record<string, string>, context: FeedContext): Omit<FeedRow, "line"> | Problem {
   for (const column of ABSENCE_FEED_COLUMNS) {
@@ -100,7 +117,7 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
   if (!pupil) return { key: "feed.unknownPupil" };
 
   const rawDate = values.date as string;
-  const date = parseDate(rawDate);
+  const date = parseDateOnce(rawDate);
   if (!date) return { key: "feed.invalidDate", params: { value: rawDate } };
   const calendar = context.calendars.get(pupil.schoolId);
   const why = calendar ? calendar.whyNotASchoolDay(date) : "outside-school-year";
@@ -127,25 +144,32 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
 /** Reads an absence feed: every readable row is accepted, every other row is rejected with its line and reason. */
 export async function readAbsenceFeed(path: string, context: FeedContext): Promise<AbsenceFeed> {
   const feed: AbsenceFeed = { rows: 0, accepted: [], acceptedCount: 0, rejected: [], rejectedTotal: 0 };
-  if (looksLikeJson(path, await firstCharacters(path))) {
-    for (const row of await readEdFiRows(path)) {
-      feed.rows += 1;
-      const read = row.problem ?? readFeedRow({ ...row.values, kind: row.event?.kind ?? "", documented: row.event?.documented ?? "" }, context);
-      if (isProblem(read)) {
-        reject(feed, { line: row.line, problem: read });
-        continue;
+  const head = await firstCharacters(path);
+  if (looksLikeJson(path, head)) {
+    for await (const rows of readEdFiRows(path, head)) {
+      for (const row of rows) {
+        feed.rows += 1;
+        const read = row.problem ?? readFeedRow({ ...row.values, kind: row.event?.kind ?? "", documented: row.event?.documented ?? "" }, context);
+        if (isProblem(read)) {
+          reject(feed, { line: row.line, problem: read });
+          continue;
+        }
+        if (row.event?.subject) read.event.subject = row.event.subject.slice(0, 20);
+        if (row.event?.reason) read.event.reason = row.event.reason;
+        accept(feed, { line: row.line, ...read }, context);
       }
-      if (row.event?.subject) read.event.subject = row.event.subject.slice(0, 20);
-      if (row.event?.reason) read.event.reason = row.event.reason;
-      await accept(feed, { line: row.line, ...read }, context);
+      await context.sink?.flush();
     }
     return feed;
   }
-  for await (const { line, values, problem } of readCsvTable(path, { required: ABSENCE_FEED_COLUMNS, renames: context.mapping?.columns, sheet: context.mapping?.sheet })) {
-    feed.rows += 1;
-    const row = problem ?? readFeedRow(values, context);
-    if (isProblem(row)) reject(feed, { line, problem: row });
-    else await accept(feed, { line, ...row }, context);
+  for await (const rows of readCsvTableInBatches(path, { required: ABSENCE_FEED_COLUMNS, renames: context.mapping?.columns, sheet: context.mapping?.sheet })) {
+    for (const { line, values, problem } of rows) {
+      feed.rows += 1;
+      const row = problem ?? readFeedRow(values, context);
+      if (isProblem(row)) reject(feed, { line, problem: row });
+      else accept(feed, { line, ...row }, context);
+    }
+    await context.sink?.flush();
   }
   return feed;
 }

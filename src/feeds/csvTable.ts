@@ -73,9 +73,15 @@ function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-/** The raw records of a file, each with the line (or spreadsheet row) it starts on. */
-type RecordSource = AsyncIterable<{ line: number; record: string[] }>;
+/** The raw records of a file, each with the line (or spreadsheet row) it starts on, in batches as they are read. */
+type RecordSource = AsyncIterable<{ line: number; record: string[] }[]>;
 
+type ParsedRecord = { record: string[]; info: { lines: number; empty_lines: number } };
+
+/**
+ * The parser is fed a decoded chunk at a time and its records are taken as a batch: a record at a time through
+ * an async iterator costs more than parsing it.
+ */
 async function* csvRecords(path: string): RecordSource {
   const head = await sniff(path);
   if (head.includes(0)) throw new FileRejected({ key: "file.binary" });
@@ -83,17 +89,34 @@ async function* csvRecords(path: string): RecordSource {
   const text = iconv.decode(head, encoding).replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new FileRejected({ key: "file.empty" });
   const headerLine = text.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
-  const parser = createReadStream(path)
-    .pipe(iconv.decodeStream(encoding))
-    .pipe(parse({ bom: true, delimiter: detectDelimiter(headerLine), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+  const parser = parse({ bom: true, delimiter: detectDelimiter(headerLine), relax_column_count: true, skip_empty_lines: true, trim: true, info: true });
+  let parsed: ParsedRecord[] = [];
+  let failure: Error | undefined;
+  parser.on("data", (record: ParsedRecord) => parsed.push(record));
+  parser.on("error", (error: Error) => (failure = error));
+  const ended = new Promise<void>((resolve) => parser.once("end", resolve));
   let previousEndLine = 0;
   let previousEmptyLines = 0;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-    const line = previousEndLine + 1 + (info.empty_lines - previousEmptyLines);
-    previousEndLine = info.lines;
-    previousEmptyLines = info.empty_lines;
-    yield { line, record };
+  const take = () => {
+    const batch = parsed.map(({ record, info }) => {
+      const line = previousEndLine + 1 + (info.empty_lines - previousEmptyLines);
+      previousEndLine = info.lines;
+      previousEmptyLines = info.empty_lines;
+      return { line, record };
+    });
+    parsed = [];
+    if (failure) throw failure;
+    return batch;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 }).pipe(iconv.decodeStream(encoding)) as AsyncIterable<string>) {
+    parser.write(chunk);
+    const batch = take();
+    if (batch.length > 0) yield batch;
   }
+  parser.end();
+  if (!failure) await ended;
+  const rest = take();
+  if (rest.length > 0) yield rest;
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -121,7 +144,7 @@ async function* xlsxRecords(path: string, sheet: string | undefined): RecordSour
     found = true;
     for await (const row of worksheet) {
       const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
-      yield { line: row.number, record: values };
+      yield [{ line: row.number, record: values }];
     }
   }
   if (!found) throw new FileRejected({ key: "file.unreadable", params: { detail: sheet ? `no sheet named '${sheet}'` : "the workbook has no sheet" } });
@@ -133,40 +156,51 @@ async function* xlsxRecords(path: string, sheet: string | undefined): RecordSour
  * rejected whole before any row is returned. Rows with the wrong number of fields come with a problem instead of
  * values.
  */
-export async function* readCsvTable(path: string, options: CsvOptions & { sheet?: string | undefined }): AsyncGenerator<CsvRow> {
+export async function* readCsvTableInBatches(path: string, options: CsvOptions & { sheet?: string | undefined }): AsyncGenerator<CsvRow[]> {
   const renames = new Map(Object.entries(options.renames ?? {}).map(([from, to]) => [normaliseColumnName(from), normaliseColumnName(to)]));
   const source = path.toLowerCase().endsWith(".xlsx") ? xlsxRecords(path, options.sheet) : csvRecords(path);
   let columns: (string | undefined)[] | undefined;
+  let lastRequired = 0;
   try {
-    for await (const { line, record } of source) {
-      if (!columns) {
+    for await (const records of source) {
+      const rows: CsvRow[] = [];
+      for (const { line, record } of records) {
+        if (!columns) {
+          if (record.every((value) => value === "")) continue;
+          columns = record.map((name) => {
+            const normalised = normaliseColumnName(name);
+            return normalised === "" ? undefined : (renames.get(normalised) ?? normalised);
+          });
+          const missing = options.required.filter((column) => !columns?.includes(column));
+          if (missing.length > 0) throw new FileRejected({ key: "file.missingColumns", params: { columns: missing.join(", ") } });
+          lastRequired = Math.max(...options.required.map((column) => columns?.indexOf(column) ?? 0));
+          continue;
+        }
+        // A row of delimiters only is as blank as an empty line.
         if (record.every((value) => value === "")) continue;
-        columns = record.map((name) => {
-          const normalised = normaliseColumnName(name);
-          return normalised === "" ? undefined : (renames.get(normalised) ?? normalised);
-        });
-        const missing = options.required.filter((column) => !columns?.includes(column));
-        if (missing.length > 0) throw new FileRejected({ key: "file.missingColumns", params: { columns: missing.join(", ") } });
-        continue;
+        const named = columns.length;
+        if (record.length <= lastRequired || record.slice(named).some((value) => value !== "")) {
+          rows.push({ line, values: {}, problem: { key: "feed.fieldCount", params: { found: record.length, expected: named } } });
+          continue;
+        }
+        const values: Record<string, string> = {};
+        for (let index = 0; index < named; index += 1) {
+          const column = columns[index];
+          const value = record[index];
+          if (column && value !== undefined && value !== "") values[column] = value;
+        }
+        rows.push({ line, values });
       }
-      // A row of delimiters only is as blank as an empty line.
-      if (record.every((value) => value === "")) continue;
-      const named = columns.length;
-      const lastRequired = Math.max(...options.required.map((column) => columns?.indexOf(column) ?? 0));
-      if (record.slice(named).some((value) => value !== "") || record.length <= lastRequired) {
-        yield { line, values: {}, problem: { key: "feed.fieldCount", params: { found: record.length, expected: named } } };
-        continue;
-      }
-      const values: Record<string, string> = {};
-      columns.forEach((column, index) => {
-        const value = record[index];
-        if (column && value !== undefined && value !== "") values[column] = value;
-      });
-      yield { line, values };
+      if (rows.length > 0) yield rows;
     }
   } catch (error) {
     if (error instanceof FileRejected) throw error;
     throw new FileRejected({ key: "file.unreadable", params: { detail: (error as Error).message } });
   }
   if (!columns) throw new FileRejected({ key: "file.empty" });
+}
+
+/** `readCsvTableInBatches`, a row at a time. */
+export async function* readCsvTable(path: string, options: CsvOptions & { sheet?: string | undefined }): AsyncGenerator<CsvRow> {
+  for await (const rows of readCsvTableInBatches(path, options)) yield* rows;
 }

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtempSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AbsenceEvent } from "../domain/absence";
 import type { IsoDate } from "../domain/dates";
-import type { FeedRow } from "./absenceFeed";
+import type { FeedRow, RowSink } from "./absenceFeed";
 
 export interface SpilledDay {
   schoolId: string;
@@ -14,25 +15,29 @@ export interface SpilledDay {
   events: AbsenceEvent[];
 }
 
-/** An event as text that does not depend on the order of its fields: for finding duplicates and changes. */
+/** An event as text, the same for equal events whatever the order of their fields: for finding duplicates and changes. */
 export function eventKey(event: AbsenceEvent): string {
-  return JSON.stringify(Object.entries(event).filter(([, value]) => value !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify([event.kind, event.documented, event.lesson ?? null, event.subject ?? null, event.minutes ?? null, event.reason ?? null]);
 }
 
 /**
  * Keeps a feed's accepted rows on disk instead of in memory, in buckets by pupil, so that a file of any size is
  * imported in bounded memory: each bucket holds every row of its pupils, and is grouped into pupil days on its own.
  */
-export class DaySpill {
+export class DaySpill implements RowSink {
   private folder: string | undefined;
   private readonly streams = new Map<number, WriteStream>();
+  private readonly bucketOfPupil = new Map<string, number>();
   lastDate: IsoDate | undefined;
+  firstDate: IsoDate | undefined;
+  /** The last date with a registration, by school: a school missing from a combined export shows here. */
+  readonly lastDateBySchool = new Map<string, IsoDate>();
   accepted = 0;
 
   constructor(private readonly buckets = 32) {}
 
-  private async open(bucket: number): Promise<WriteStream> {
-    this.folder ??= await mkdtemp(join(tmpdir(), "tidlig-spill-"));
+  private open(bucket: number): WriteStream {
+    this.folder ??= mkdtempSync(join(tmpdir(), "tidlig-spill-"));
     let stream = this.streams.get(bucket);
     if (!stream) {
       stream = createWriteStream(join(this.folder, `${bucket}.ndjson`));
@@ -41,14 +46,25 @@ export class DaySpill {
     return stream;
   }
 
-  async add(row: FeedRow): Promise<void> {
+  add(row: FeedRow): void {
     this.accepted += 1;
     if (!this.lastDate || row.date > this.lastDate) this.lastDate = row.date;
-    const bucket = createHash("sha1").update(row.pupilId).digest().readUInt32BE(0) % this.buckets;
-    const stream = await this.open(bucket);
-    if (!stream.write(`${JSON.stringify([row.schoolId, row.pupilId, row.date, row.event])}\n`)) {
-      await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
+    if (!this.firstDate || row.date < this.firstDate) this.firstDate = row.date;
+    const schoolLast = this.lastDateBySchool.get(row.schoolId);
+    if (!schoolLast || row.date > schoolLast) this.lastDateBySchool.set(row.schoolId, row.date);
+    let bucket = this.bucketOfPupil.get(row.pupilId);
+    if (bucket === undefined) {
+      bucket = createHash("sha1").update(row.pupilId).digest().readUInt32BE(0) % this.buckets;
+      this.bucketOfPupil.set(row.pupilId, bucket);
     }
+    this.open(bucket).write(`${JSON.stringify([row.schoolId, row.pupilId, row.date, row.event])}\n`);
+  }
+
+  /** Waits until every bucket's buffer is written out: memory stays bounded however fast rows come. */
+  async flush(): Promise<void> {
+    await Promise.all(
+      [...this.streams.values()].filter((stream) => stream.writableNeedDrain).map((stream) => new Promise<void>((resolve) => stream.once("drain", () => resolve()))),
+    );
   }
 
   /** The rows as pupil days, a bucket at a time; a row identical to another of the same day counts as duplicated. */

@@ -1,4 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { Transform } from "node:stream";
+import iconv from "iconv-lite";
+import { parser } from "stream-json";
+import { pick } from "stream-json/filters/Pick";
+import { streamArray } from "stream-json/streamers/StreamArray";
 import { z } from "zod";
 import type { AbsenceEvent, AbsenceKind, Documented } from "../domain/absence";
 import type { Problem } from "./problem";
@@ -41,34 +46,64 @@ export function looksLikeJson(path: string, head: string): boolean {
   return path.toLowerCase().endsWith(".json") || /^\s*[[{]/.test(head);
 }
 
-/** Reads an Ed-Fi array into rows of the reference feed; an element that is not an attendance event is a bad row. */
-export async function readEdFiRows(path: string): Promise<EdFiRow[]> {
-  let json: unknown;
+/** One array element to a row of the reference feed; an element that is not an attendance event is a bad row. */
+function edFiRow(item: unknown, line: number): EdFiRow {
+  const parsed = EventSchema.safeParse(item);
+  if (!parsed.success) return { line, values: {}, problem: { key: "feed.edFiInvalid", params: { detail: parsed.error.issues.map((issue) => issue.path.join(".") || issue.message).join(", ") } } };
+  const event = parsed.data;
+  const category = CATEGORIES[(event.attendanceEventCategoryDescriptor.split("#").pop() ?? "").trim().toLowerCase()];
+  const values = { pupil_id: event.studentReference.studentUniqueId, date: event.eventDate.slice(0, 10), kind: "", documented: "" };
+  if (!category) return { line, values, problem: { key: "feed.invalidKind", params: { value: event.attendanceEventCategoryDescriptor } } };
+  const section = event.sectionReference !== undefined;
+  return {
+    line,
+    values,
+    event: {
+      kind: section ? category.section : category.school,
+      documented: category.documented,
+      subject: event.sectionReference?.localCourseCode ?? event.sectionReference?.sectionIdentifier,
+      reason: event.attendanceEventReason?.slice(0, 20),
+    },
+  };
+}
+
+const BATCH = 1_000;
+
+/**
+ * Reads an Ed-Fi export, streamed, in batches of rows: a JSON array of attendance events, or an object that holds
+ * the array under `value` (as an OData-style API answers). Anything else is rejected whole.
+ */
+export async function* readEdFiRows(path: string, head: string): AsyncGenerator<EdFiRow[]> {
+  const wrapped = head.trimStart().startsWith("{");
+  let sawArray = false;
+  // iconv-lite's decoder (it drops a byte order mark) is a Transform; its declared type is the looser ReadWriteStream.
+  const stages: Transform[] = [iconv.decodeStream("utf8") as unknown as Transform, parser()];
+  if (wrapped) stages.push(pick({ filter: "value" }));
+  stages.push(
+    new Transform({
+      objectMode: true,
+      transform(token: { name: string }, _encoding, done) {
+        if (token.name === "startArray") sawArray = true;
+        done(null, token);
+      },
+    }),
+    streamArray(),
+  );
+  const items = stages.reduce<NodeJS.ReadableStream>((source, stage) => source.pipe(stage), createReadStream(path)) as Transform;
+  // A pipe does not pass errors on: the last stage is destroyed with the first error of any.
+  for (const stage of stages) stage.on("error", (error) => items.destroy(error));
+  let batch: EdFiRow[] = [];
   try {
-    json = JSON.parse((await readFile(path, "utf8")).replace(/^\uFEFF/, ""));
+    for await (const { key, value } of items as AsyncIterable<{ key: number; value: unknown }>) {
+      batch.push(edFiRow(value, key + 1));
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
   } catch (error) {
     throw new FileRejected({ key: "file.unreadable", params: { detail: (error as Error).message } });
   }
-  const items = Array.isArray(json) ? json : Array.isArray((json as { value?: unknown }).value) ? (json as { value: unknown[] }).value : undefined;
-  if (!items) throw new FileRejected({ key: "file.unreadable", params: { detail: "expected a JSON array of Ed-Fi attendance events" } });
-  return items.map((item, index): EdFiRow => {
-    const line = index + 1;
-    const parsed = EventSchema.safeParse(item);
-    if (!parsed.success) return { line, values: {}, problem: { key: "feed.edFiInvalid", params: { detail: parsed.error.issues.map((issue) => issue.path.join(".") || issue.message).join(", ") } } };
-    const event = parsed.data;
-    const category = CATEGORIES[(event.attendanceEventCategoryDescriptor.split("#").pop() ?? "").trim().toLowerCase()];
-    const values = { pupil_id: event.studentReference.studentUniqueId, date: event.eventDate.slice(0, 10), kind: "", documented: "" };
-    if (!category) return { line, values, problem: { key: "feed.invalidKind", params: { value: event.attendanceEventCategoryDescriptor } } };
-    const section = event.sectionReference !== undefined;
-    return {
-      line,
-      values,
-      event: {
-        kind: section ? category.section : category.school,
-        documented: category.documented,
-        subject: event.sectionReference?.localCourseCode ?? event.sectionReference?.sectionIdentifier,
-        reason: event.attendanceEventReason?.slice(0, 20),
-      },
-    };
-  });
+  if (!sawArray) throw new FileRejected({ key: "file.unreadable", params: { detail: "expected a JSON array of Ed-Fi attendance events" } });
+  if (batch.length > 0) yield batch;
 }

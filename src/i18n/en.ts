@@ -208,6 +208,8 @@ export const en: Record<MessageKey, string> = {
   "alert.missingFeed.body": "No new absence file came for the school day {{date}}. The absence has not been judged again. Check the export from the school administration system.",
   "alert.staleFeed.title": "The absence file is not up to date",
   "alert.staleFeed.body": "The last date in the absence file is {{lastDate}}, but the last school day is {{expected}}. Days without registrations count as present, so absence may be missing. Check the export.",
+  "alert.staleSchools.title": "Schools missing from the absence file",
+  "alert.staleSchools.body": "The absence file has no registrations from {{schools}} on the last two school days (up to {{expected}}). Days without registrations count as present, so absence may be missing. Check the export from these schools.",
   "reason.blocked": "the app is blocked or removed",
   "reason.gone": "the conversation no longer exists",
   "reason.other": "repeated failures",

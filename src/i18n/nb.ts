@@ -207,6 +207,8 @@ export const nb = {
   "alert.missingFeed.body": "Det kom ingen ny fraværsfil for skoledagen {{date}}. Fraværet er ikke vurdert på nytt. Sjekk eksporten fra skoleadministrasjonssystemet.",
   "alert.staleFeed.title": "Fraværsfilen er ikke oppdatert",
   "alert.staleFeed.body": "Den siste datoen i fraværsfilen er {{lastDate}}, men siste skoledag er {{expected}}. Dager uten registreringer regnes som til stede, så fravær kan mangle. Sjekk eksporten.",
+  "alert.staleSchools.title": "Fraværsfilen mangler skoler",
+  "alert.staleSchools.body": "Fraværsfilen har ingen registreringer fra {{schools}} de to siste skoledagene (til og med {{expected}}). Dager uten registreringer regnes som til stede, så fravær kan mangle. Sjekk eksporten fra disse skolene.",
   "reason.blocked": "appen er blokkert eller fjernet",
   "reason.gone": "samtalen finnes ikke lenger",
   "reason.other": "gjentatte feil",

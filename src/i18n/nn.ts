@@ -209,6 +209,8 @@ export const nn: Record<MessageKey, string> = {
   "alert.missingFeed.body": "Det kom inga ny fråværsfil for skuledagen {{date}}. Fråværet er ikkje vurdert på nytt. Sjekk eksporten frå skuleadministrasjonssystemet.",
   "alert.staleFeed.title": "Fråværsfila er ikkje oppdatert",
   "alert.staleFeed.body": "Den siste datoen i fråværsfila er {{lastDate}}, men siste skuledag er {{expected}}. Dagar utan registreringar blir rekna som til stades, så fråvær kan mangle. Sjekk eksporten.",
+  "alert.staleSchools.title": "Fråværsfila manglar skular",
+  "alert.staleSchools.body": "Fråværsfila har ingen registreringar frå {{schools}} dei to siste skuledagane (til og med {{expected}}). Dagar utan registreringar blir rekna som til stades, så fråvær kan mangle. Sjekk eksporten frå desse skulane.",
   "reason.blocked": "appen er blokkert eller fjerna",
   "reason.gone": "samtalen finst ikkje lenger",
   "reason.other": "gjentekne feil",

@@ -189,7 +189,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
       alreadyProcessed = await store.feeds.wasProcessed(feedHash);
       feed = alreadyProcessed
         ? { rows: 0, accepted: [], acceptedCount: 0, rejected: [], rejectedTotal: 0 }
-        : await readAbsenceFeed(source.path, { pupils, calendars, mapping: mapping.data, sink: (row) => spill.add(row) });
+        : await readAbsenceFeed(source.path, { pupils, calendars, mapping: mapping.data, sink: spill });
     } finally {
       await source.cleanup();
     }
@@ -210,7 +210,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     rejectedTotal: feed.rejectedTotal,
     roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected) },
   });
-  const feedState = judgeFeed({ organisation, asOf, lastDate: spill.lastDate, alreadyProcessed });
+  const feedState = judgeFeed({ organisation, asOf, spill, alreadyProcessed, schoolsWithPupils: new Set(roster.pupils.map((pupil) => pupil.schoolId)) });
   if (feedState) summary.feedAlarm = feedState;
 
   const owner = randomUUID();
@@ -357,7 +357,11 @@ async function audit(deps: NightlyDependencies, dryRun: boolean, action: string,
   });
 }
 
-export type FeedAlarm = { kind: "missing" } | { kind: "stale"; lastDate: IsoDate; expected: IsoDate };
+export type FeedAlarm =
+  | { kind: "missing" }
+  | { kind: "stale"; lastDate: IsoDate; expected: IsoDate }
+  /** The feed is current, but has nothing from these schools on their last two school days. */
+  | { kind: "stale-schools"; schools: string[]; expected: IsoDate };
 
 async function hashFile(path: string): Promise<string> {
   const hash = createHash("sha256");
@@ -373,16 +377,24 @@ async function hashFile(path: string): Promise<string> {
 /**
  * Whether tonight's feed can be trusted to be complete: a file processed before means no new feed came for a
  * school day; a feed without a single registration on the last two school days it should cover is stale (one
- * day without any absence can happen at a small school; two in a row rarely does).
+ * day without any absence can happen at a small school; two in a row rarely does). The same holds for each school
+ * with pupils, when the feed reaches back far enough to tell (a feed of yesterday alone does not).
  */
-function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; lastDate: IsoDate | undefined; alreadyProcessed: boolean }): FeedAlarm | undefined {
-  const lastTwo = input.organisation.schools.map((school) => calendarOf(school).lastSchoolDays(input.asOf, 2));
-  const lastSchoolDay = lastTwo.map((days) => days[days.length - 1]).filter((day): day is string => day !== undefined).sort().pop();
+function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; spill: DaySpill; alreadyProcessed: boolean; schoolsWithPupils: ReadonlySet<string> }): FeedAlarm | undefined {
+  const lastTwo = new Map(input.organisation.schools.map((school) => [school.id, calendarOf(school).lastSchoolDays(input.asOf, 2)]));
+  const lastSchoolDay = [...lastTwo.values()].map((days) => days[days.length - 1]).filter((day): day is string => day !== undefined).sort().pop();
   if (!lastSchoolDay) return undefined;
   if (input.alreadyProcessed) return lastSchoolDay === input.asOf ? { kind: "missing" } : undefined;
-  const dayBefore = lastTwo.map((days) => days[0]).filter((day): day is string => day !== undefined).sort().pop() ?? lastSchoolDay;
-  const lastDate = input.lastDate;
-  if (lastDate && lastDate < dayBefore) return { kind: "stale", lastDate, expected: lastSchoolDay };
+  const dayBefore = [...lastTwo.values()].map((days) => days[0]).filter((day): day is string => day !== undefined).sort().pop() ?? lastSchoolDay;
+  const { lastDate, firstDate, lastDateBySchool } = input.spill;
+  if (!lastDate || !firstDate) return undefined;
+  if (lastDate < dayBefore) return { kind: "stale", lastDate, expected: lastSchoolDay };
+  const quietSchools = input.organisation.schools.filter((school) => {
+    const schoolDayBefore = lastTwo.get(school.id)?.[0];
+    if (!schoolDayBefore || !input.schoolsWithPupils.has(school.id) || firstDate > schoolDayBefore) return false;
+    return (lastDateBySchool.get(school.id) ?? "") < schoolDayBefore;
+  });
+  if (quietSchools.length > 0) return { kind: "stale-schools", schools: quietSchools.map((school) => school.id), expected: lastSchoolDay };
   return undefined;
 }
 
@@ -391,7 +403,8 @@ async function alertCoordinators(deps: NightlyDependencies, organisation: Organi
   const school = organisation.schools[0];
   if (!school) return;
   const notBefore = nextDeliveryTime({ now: deps.clock.now(), calendar: calendarOf(school), timeZone: organisation.timeZone, hours }).toISOString();
-  const subject = alarm.kind === "missing" ? `missing-feed:${asOf}` : `stale-feed:${asOf}:${alarm.lastDate}:${alarm.expected}`;
+  const subject =
+    alarm.kind === "missing" ? `missing-feed:${asOf}` : alarm.kind === "stale" ? `stale-feed:${asOf}:${alarm.lastDate}:${alarm.expected}` : `stale-schools:${asOf}:${alarm.expected}:${alarm.schools.join(",")}`;
   for (const coordinator of organisation.coordinators) {
     await deps.store.outbox.enqueue({ kind: "coordinator-alert", subject, serial: 0, schoolId: "", recipientId: coordinator, notBefore }, deps.clock.now());
   }

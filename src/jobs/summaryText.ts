@@ -12,6 +12,8 @@ export function summaryText(summary: NightlySummary, t: Translate): string[] {
   for (const row of summary.roster.rejected) lines.push(`  ${t("run.rosterRejectedRow", { line: row.line, reason: row.reason })}`);
   lines.push(t("run.cases", { casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
   if (summary.casesClosed > 0) lines.push(t("run.closed", { count: summary.casesClosed }));
+  const alarm = summary.feedAlarm;
+  if (alarm) lines.push(t(alarm.kind === "missing" ? "alert.missingFeed.title" : alarm.kind === "stale" ? "alert.staleFeed.title" : "alert.staleSchools.title"));
   if (summary.dryRun) lines.push(t("run.dryRun"));
   if (summary.skipped) lines.push(t("run.skipped"));
   return lines;

@@ -5,13 +5,16 @@ import { openStore, type Store } from "./index";
 
 export interface OpenedStore {
   store: Store;
+  /** The storage account's connection string, the embedded Azurite's when none is configured (its Blob service too). */
+  connectionString: string;
   close(): Promise<void>;
 }
 
 /** Opens the configured storage account, or starts the embedded Azurite when none is configured. */
 export async function openConfiguredStore(config: Config, logger: Logger): Promise<OpenedStore> {
   if (config.STORAGE_CONNECTION_STRING) {
-    return { store: await openStore({ connectionString: config.STORAGE_CONNECTION_STRING, tablePrefix: config.TABLE_PREFIX }), close: async () => {} };
+    const connectionString = config.STORAGE_CONNECTION_STRING;
+    return { store: await openStore({ connectionString, tablePrefix: config.TABLE_PREFIX }), connectionString, close: async () => {} };
   }
   const azurite = await startEmbeddedAzurite({ folder: config.LOCAL_DATA_DIR, port: config.LOCAL_STORAGE_PORT });
   logger.info(
@@ -19,5 +22,5 @@ export async function openConfiguredStore(config: Config, logger: Logger): Promi
     azurite.startedHere ? "no STORAGE_CONNECTION_STRING: started the embedded Azurite" : "no STORAGE_CONNECTION_STRING: using the embedded Azurite already running",
   );
   const store = await openStore({ connectionString: azurite.connectionString, tablePrefix: config.TABLE_PREFIX });
-  return { store, close: () => azurite.close() };
+  return { store, connectionString: azurite.connectionString, close: () => azurite.close() };
 }

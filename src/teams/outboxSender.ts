@@ -260,6 +260,12 @@ export class OutboxSender {
       const [, , lastDate = "", expected = ""] = message.subject.split(":");
       return [alertCard(t("alert.staleFeed.title"), t("alert.staleFeed.body", { lastDate: formatDate(locale, lastDate), expected: formatDate(locale, expected) }))];
     }
+    if (message.kind === "coordinator-alert" && message.subject.startsWith("stale-schools:")) {
+      const [, , expected = "", ids = ""] = message.subject.split(":");
+      const names = new Map(((await store.organisation.get())?.schools ?? []).map((school) => [school.id, school.name]));
+      const schools = ids.split(",").map((id) => names.get(id) ?? id).join(", ");
+      return [alertCard(t("alert.staleSchools.title"), t("alert.staleSchools.body", { schools, expected: formatDate(locale, expected) }))];
+    }
     if (message.kind === "coordinator-alert") {
       const [, teacherId = "", caseId = ""] = message.subject.split(":");
       const stored = await store.cases.get(message.schoolId, caseId);

@@ -133,5 +133,16 @@ describe("absence feeds as they really arrive", () => {
       ["2026-11-09", "lesson", "pending", "NOR"],
     ]);
     assert.deepEqual(feed.rejected.map((row) => [row.line, row.problem.key]), [[7, "feed.invalidKind"], [8, "feed.edFiInvalid"]]);
+
+    // The same events as an API answers them (under "value"), with a byte order mark: the same rows.
+    await writeFile(path, `\uFEFF${JSON.stringify({ "@odata.context": "attendance", value: events })}`);
+    const wrapped = await readAbsenceFeed(path, context);
+    assert.deepEqual(wrapped.accepted, feed.accepted);
+    assert.deepEqual(wrapped.rejected, feed.rejected);
+
+    for (const text of [JSON.stringify({ events }), JSON.stringify(events).slice(0, 150)]) {
+      await writeFile(path, text);
+      await assert.rejects(readAbsenceFeed(path, context), (error: FileRejected) => error.problem.key === "file.unreadable", text.slice(0, 40));
+    }
   });
 });

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import type { Store } from "../../src/store";
 import { nightly } from "../harness/bot";
-import { FEED_CSV, writeMunicipality } from "../harness/municipality";
+import { personalConversationId } from "../harness/activities";
+import { COORDINATOR, FEED_CSV, ORGANISATION, ROSTER_CSV, TEACHER, writeMunicipality } from "../harness/municipality";
+import { World } from "../harness/world";
 import { freshStore } from "../harness/store";
 
 const AS_OF = "2026-11-20";
@@ -120,6 +122,28 @@ describe("the nightly job", () => {
     assert.deepEqual(stale.feedAlarm, { kind: "stale", lastDate: "2026-11-18", expected: "2026-11-24" });
     const alerts = (await store.outbox.list()).filter((message) => message.kind === "coordinator-alert").map((message) => message.subject.split(":")[0]);
     assert.deepEqual(alerts.sort(), ["missing-feed", "stale-feed"]);
+  });
+
+  it("tells the coordinators when one school is missing from a feed that is otherwise current", async () => {
+    const organisation = structuredClone(ORGANISATION);
+    organisation.schools.push({ ...structuredClone(ORGANISATION.schools[0] as (typeof ORGANISATION.schools)[number]), id: "S2", name: "Nordvik skole" });
+    const roster = `${ROSTER_CSV}\nP9,Pia Nord,S2,1A,1,${TEACHER.aadObjectId},`;
+    const feed = "pupil_id,date,kind,documented\nP9,2026-11-02,day,no\nP1,2026-11-18,day,no\nP2,2026-11-19,late,no\nP3,2026-11-20,day,no\n";
+    const world = await World.start({ files: { organisation, roster, feed } });
+    try {
+      await world.install(COORDINATOR);
+      const summary = await world.night("2026-11-20");
+      assert.deepEqual(summary.feedAlarm, { kind: "stale-schools", schools: ["S2"], expected: "2026-11-20" });
+      await world.bot.sender.drain();
+      const alert = world.connector.cards(personalConversationId(COORDINATOR)).map((card) => JSON.stringify(card)).join("\n");
+      assert.match(alert, /ingen registreringer fra Nordvik skole de to siste skoledagene/);
+
+      await world.files.replaceFeed("pupil_id,date,kind,documented\nP1,2026-11-23,day,no\n");
+      const delta = await world.night("2026-11-23");
+      assert.equal(delta.feedAlarm, undefined, "a feed of one day cannot tell a quiet school from a missing one");
+    } finally {
+      await world.stop();
+    }
   });
 
   it("stores nothing and queues nothing in a dry run, but says what would happen", async () => {
