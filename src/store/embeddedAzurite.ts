@@ -74,6 +74,7 @@ export async function startEmbeddedAzurite(options: { folder?: string; port?: nu
     close: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((settle) => child.once("exit", settle));
+      child.ref(); // wait for it: flushing the data folder must finish before this process ends
       child.disconnect();
       await exited;
     },
