@@ -1,59 +1,51 @@
-import { join } from "node:path";
-import { systemClock } from "./clock";
-import { readConfig } from "./config";
 import { translator } from "./i18n";
-import { runNightly } from "./jobs/nightly";
 import { summaryText } from "./jobs/summaryText";
 import { createLogger } from "./log";
-import { openStore } from "./store";
-import { startEmbeddedAzurite } from "./store/embeddedAzurite";
-import { startBotServer } from "./teams/botServer";
+import { clockFrom, DEMO_AS_OF, DEMO_MONDAY, startDemo } from "./demo/startDemo";
+import { preferredPort } from "./demo/ports";
 
-/** The demo data is as of Friday 20 November 2026, so the demo shows the same on every day it is run. */
-const DEMO_AS_OF = "2026-11-20";
-const DEMO_FOLDER = join(__dirname, "..", "..", "demo");
+const STEPS = { storage: "starting the embedded storage (Azurite, in memory)", nightly: `running the nightly job on demo/ as of ${DEMO_AS_OF}`, bot: "starting the bot", playground: "starting the Microsoft 365 Agents Playground (the local Teams client)" } as const;
 
 /**
- * `npm run demo`: starts an embedded, empty Azurite, runs the nightly job on the demo municipality, prints the
- * run summary, and starts the bot. In a terminal it keeps the bot running until Ctrl-C; otherwise (CI, a pipe,
- * or --once) it stops after the run.
+ * `npm run demo`: the demo municipality on this machine. In a terminal it starts the embedded storage, runs the
+ * nightly job, starts the bot and the Agents Playground as the demo contact teacher's Teams, and keeps running
+ * until Ctrl-C. Without a terminal (CI, a pipe) or with --once it stops after the nightly run.
  */
 async function main(): Promise<void> {
   const once = process.argv.includes("--once") || Boolean(process.env.CI) || !process.stdout.isTTY;
-  const config = readConfig({ ...process.env, STORAGE_CONNECTION_STRING: "" });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", destination: 2 });
-  const t = translator(config.DEFAULT_LOCALE);
+  const t = translator("nb");
+  // A desktop gets the playground in its browser; a server over SSH gets the address to open.
+  const desktop = process.platform === "win32" || process.platform === "darwin" || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  const steps = once ? ["storage", "nightly"] : ["storage", "nightly", "bot", "playground"];
 
-  console.log("Tidlig demo: Fjordvik kommune (synthetic data)");
-  console.log("1/3 starting the embedded storage (Azurite, in memory) ...");
-  const azurite = await startEmbeddedAzurite();
-  const store = await openStore({ connectionString: azurite.connectionString, tablePrefix: "demo" });
-
-  console.log(`2/3 running the nightly job on demo/ as of ${DEMO_AS_OF} ...`);
-  const summary = await runNightly(
-    { store, clock: systemClock, logger, t },
-    {
-      feedPath: join(DEMO_FOLDER, "feed.csv"),
-      rosterPath: join(DEMO_FOLDER, "roster.csv"),
-      organisationPath: join(DEMO_FOLDER, "organisation.json"),
-      asOf: DEMO_AS_OF,
-    },
-  );
-  for (const line of summaryText(summary, t)) console.log(line);
-  console.log(JSON.stringify(summary));
-
+  console.log("Tidlig demo: Fjordvik kommune (synthetic data). The demo's clock starts on Monday 23 November 2026, 10:00.");
+  const demo = await startDemo({
+    clock: clockFrom(DEMO_MONDAY),
+    logger,
+    onStep: (step) => console.log(`${steps.indexOf(step) + 1}/${steps.length} ${STEPS[step]} ...`),
+    ...(once ? {} : { botPort: await preferredPort(3978), playground: { port: await preferredPort(56150), openBrowser: desktop } }),
+  });
+  for (const summary of demo.summaries) {
+    for (const line of summaryText(summary, t)) console.log(line);
+    console.log(JSON.stringify(summary));
+  }
   if (once) {
-    await azurite.close();
-    console.log("3/3 done (run in a terminal to keep the bot running).");
+    await demo.stop();
+    console.log("Done (run it in a terminal to keep the bot and the playground running).");
     return;
   }
-  console.log("3/3 starting the bot ...");
-  const bot = await startBotServer({ config, store, clock: systemClock, logger });
-  console.log(`The bot listens on ${bot.url}/api/messages (local mode). Health: ${bot.url}/healthz`);
-  console.log("Cards wait in the outbox until a demo teacher talks to the bot. Press Ctrl-C to stop.");
+  console.log("");
+  console.log(`The bot listens on ${demo.bot.url}/api/messages (local mode, health: ${demo.bot.url}/healthz).`);
+  console.log(`Teams (Agents Playground), as the contact teacher of 5A: ${demo.playground?.url}`);
+  console.log("Open it in a browser: the step 1 cards arrive within seconds. Try 'mine saker' or 'hjelp' in the chat.");
+  console.log("Press Ctrl-C to stop.");
+  let stopping = false;
   const stop = async () => {
-    await bot.close();
-    await azurite.close();
+    if (stopping) return;
+    stopping = true;
+    console.log("Stopping ...");
+    await demo.stop();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());
