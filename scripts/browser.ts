@@ -19,9 +19,9 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Opens the playground's personal chat and waits for the bot's welcome. */
+/** Opens the playground's personal chat and waits for the bot's welcome; tall enough for a whole card on screen. */
 export async function openChat(browser: Browser, playground: Playground): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
   await page.goto(playground.url, { waitUntil: "networkidle" });
   await page.getByText("Hei! Jeg er Tidlig").first().waitFor({ timeout: 30_000 });
   return page;

@@ -6,7 +6,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SchoolCalendar } from "../src/domain/calendar";
-import { addDays, type IsoDate } from "../src/domain/dates";
+import { addDays, weekday, type IsoDate } from "../src/domain/dates";
+import { PRESETS } from "../src/domain/rules/presets";
 
 const SEED = 20261120;
 const FIRST_DAY = "2026-08-17";
@@ -72,9 +73,21 @@ const organisation = {
     },
   ],
   coordinators: [COORDINATOR],
+  // The standard rules and one rule of every other kind, so that the demo shows each kind firing.
+  settings: {
+    rules: [
+      ...PRESETS.standard.rules,
+      { id: "lessons-percent", kind: "percentage", step: 1, unit: "lessons", minPercent: 12, window: { type: "rolling", schoolDays: 20 }, kinds: ["day", "lesson"] },
+      { id: "late-or-early", kind: "count", step: 1, min: 4, window: { type: "rolling", schoolDays: 20 }, kinds: ["late", "left_early"] },
+      { id: "same-weekday", kind: "weekday", step: 1, minTimes: 3, window: { type: "rolling", schoolDays: 25 }, kinds: ["day"] },
+      { id: "same-subject", kind: "subject", step: 1, minTimes: 3, window: { type: "rolling", schoolDays: 20 }, kinds: ["lesson"] },
+      { id: "undocumented", kind: "undocumented", step: 1, min: 2, window: { type: "rolling", schoolDays: 10 }, kinds: ["day", "lesson", "left_early"] },
+      { id: "rising", kind: "trend", step: 1, schoolDays: 10, factor: 2, floorPercent: 10, kinds: ["day"] },
+    ],
+  },
 };
 
-type Profile = "steady" | "recent-rise" | "long-absence" | "scattered" | "late-starter";
+type Profile = "steady" | "recent-rise" | "long-absence" | "scattered" | "late-starter" | "mondays" | "maths" | "late-comer";
 
 interface DemoPupil {
   id: string;
@@ -93,7 +106,7 @@ const GROUPS = [
   { schoolId: "FUS" as const, group: "9A", grade: 9, teacher: DEMO_TEACHERS[2] },
   { schoolId: "FUS" as const, group: "9B", grade: 9, teacher: DEMO_TEACHERS[3] },
 ];
-const PROFILES: Profile[] = ["steady", "steady", "steady", "steady", "steady", "steady", "scattered", "recent-rise", "long-absence", "late-starter"];
+const PROFILES: Profile[] = ["steady", "steady", "steady", "mondays", "maths", "late-comer", "scattered", "recent-rise", "long-absence", "late-starter"];
 
 const pupils: DemoPupil[] = [];
 let number = 1;
@@ -123,8 +136,24 @@ for (const pupil of pupils) {
   for (let date = FIRST_DAY; date <= LAST_DAY; date = addDays(date, 1)) {
     if (!calendar.isSchoolDay(date) || (pupil.enrolledFrom && date < pupil.enrolledFrom)) continue;
     const recent = date >= recentFrom;
+    // Patterns that only some rule kinds see: Mondays away, maths lessons missed, arriving late.
+    if (pupil.profile === "mondays" && recent && weekday(date) === 1 && random() < 0.8) {
+      rows.push(`${pupil.id},${date},day,${pick(["no", "pending"])},,,,`);
+      continue;
+    }
+    if (pupil.profile === "maths" && recent && random() < 0.25) {
+      rows.push(`${pupil.id},${date},lesson,no,${2 + Math.floor(random() * 3)},MAT,,`);
+      continue;
+    }
+    if (pupil.profile === "late-comer" && recent && random() < 0.3) {
+      rows.push(`${pupil.id},${date},late,no,1,${pick(SUBJECTS)},${10 + Math.floor(random() * 20)},`);
+      continue;
+    }
     const chance = {
       steady: 0.012,
+      mondays: 0.012,
+      maths: 0.012,
+      "late-comer": 0.012,
       scattered: 0.045,
       "recent-rise": recent ? 0.22 : 0.02,
       "long-absence": date >= "2026-11-09" ? 0.95 : 0.04,
