@@ -41,6 +41,8 @@ export const ConfigShape = z.object({
     .transform((value) => toLocale(value))
     .describe("Language of users who have not chosen one: nb, nn or en."),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("How much is logged."),
+  LOG_PSEUDONYM_KEY: optionalText.describe("Secret key for the pseudonyms of people's ids in the logs (the same id, the same pseudonym). Empty: a new key at every start."),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.describe("Application Insights connection string. Set: requests, dependencies and the log lines go there too."),
 });
 
 export const ConfigSchema = ConfigShape.superRefine((config, ctx) => {

@@ -6,6 +6,7 @@ import { queueDigests } from "./jobs/digests";
 import { runNightly } from "./jobs/nightly";
 import { scheduleNightly, type NightlySchedule } from "./jobs/scheduler";
 import { createLogger } from "./log";
+import { startApplicationInsights } from "./telemetry/applicationInsights";
 import { openConfiguredStore } from "./store/open";
 import { startBotServer } from "./teams/botServer";
 
@@ -13,7 +14,8 @@ import { startBotServer } from "./teams/botServer";
 async function main(): Promise<void> {
   loadDotEnv();
   const config = readConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const telemetry = config.APPLICATIONINSIGHTS_CONNECTION_STRING ? startApplicationInsights(config.APPLICATIONINSIGHTS_CONNECTION_STRING) : undefined;
+  const logger = createLogger({ level: config.LOG_LEVEL, pseudonymKey: config.LOG_PSEUDONYM_KEY, sink: telemetry?.sink });
   const opened = await openConfiguredStore(config, logger);
   const { store } = opened;
   let schedule: NightlySchedule | undefined;
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     digests.stop();
     await bot.close();
     await opened.close();
+    await telemetry?.flush();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());
