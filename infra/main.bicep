@@ -53,6 +53,10 @@ param defaultLocale string = 'nb'
 @allowed(['B1', 'B2', 'B3', 'S1', 'S2', 'S3', 'P0v3', 'P1v3', 'P2v3'])
 param appServiceSku string = 'B1'
 
+@secure()
+@description('Key of the pseudonyms of people\'s ids in the logs (LOG_PSEUDONYM_KEY). Default: a new random key at each deployment, so pseudonyms can be followed between deployments only if you pass a fixed one.')
+param logPseudonymKey string = newGuid()
+
 // Storage account and Key Vault names are global, 24 characters at most, letters and digits only.
 var suffix = uniqueString(resourceGroup().id, name)
 var compactName = toLower(take(replace(name, '-', ''), 9))
@@ -108,6 +112,14 @@ resource storageSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   name: 'storage-connection-string'
   properties: {
     value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+  }
+}
+
+resource pseudonymSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'log-pseudonym-key'
+  properties: {
+    value: logPseudonymKey
   }
 }
 
@@ -178,6 +190,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'BOT_PASSWORD', value: usesManagedIdentity ? '' : '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=bot-password)' }
         { name: 'BOT_SERVICE_URL', value: botServiceUrl }
         { name: 'STORAGE_CONNECTION_STRING', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${storageSecret.name})' }
+        { name: 'LOG_PSEUDONYM_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${pseudonymSecret.name})' }
         { name: 'ORGANISATION_FILE', value: organisationFile }
         { name: 'ROSTER_FILE', value: rosterFile }
         { name: 'FEED_FILE', value: feedFile }

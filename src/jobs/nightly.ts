@@ -8,7 +8,7 @@ import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
 import type { Pupil } from "../domain/roster";
 import { judgePupil } from "../domain/rules/engine";
-import { settingsForSchool, settingsFromOrganisation, taskDeadlines, type Settings, type SettingsDocument } from "../domain/settings";
+import { DEFAULT_SETTINGS_DOCUMENT, settingsForSchool, settingsFromOrganisation, taskDeadlines, type Settings, type SettingsDocument } from "../domain/settings";
 import { readAbsenceFeed, type AbsenceFeed } from "../feeds/absenceFeed";
 import { FeedMappingSchema } from "../feeds/mapping";
 import { readOrganisationFile } from "../feeds/organisationFile";
@@ -198,6 +198,11 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     if (!(error instanceof FileRejected)) throw error;
     summary.fileRejected = { file, reason: describeProblem(error.problem, t), code: error.problem.key };
     logger.warn({ code: error.problem.key }, "nightly run: a file was rejected whole, nothing changed");
+    if (!dryRun) {
+      const startedAt = clock.now().toISOString();
+      await store.runs.record({ startedAt, finishedAt: startedAt, asOf: input.asOf ?? addDays(dateInZone(clock.now(), "Europe/Oslo"), -1), summary: { ...summary } });
+      await tellCoordinatorsOfTheRun(deps, undefined, startedAt);
+    }
     return summary;
   }
 
@@ -239,6 +244,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
       if (summary.feedAlarm) await alertCoordinators(deps, organisation, settingsForSchool(document, organisation.schools[0]?.id ?? "").routine.deliveryHours, summary.feedAlarm, asOf);
       if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
+      if (summary.rejectedTotal > 0 || summary.roster.rejected.length > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
     }
     logger.info(
       { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued, dryRun },
@@ -396,6 +402,22 @@ function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; spill: Da
   });
   if (quietSchools.length > 0) return { kind: "stale-schools", schools: quietSchools.map((school) => school.id), expected: lastSchoolDay };
   return undefined;
+}
+
+/**
+ * Sends the municipality's coordinators the run summary when a file was rejected whole or rows were: someone must
+ * fix the export. One message a day (or a run) each, in the delivery hours.
+ */
+async function tellCoordinatorsOfTheRun(deps: NightlyDependencies, known: Organisation | undefined, runKey: string): Promise<void> {
+  const organisation = known ?? (await deps.store.organisation.get());
+  const school = organisation?.schools[0];
+  if (!organisation || !school) return;
+  const document = (await deps.store.settings.current())?.document ?? DEFAULT_SETTINGS_DOCUMENT;
+  const hours = settingsForSchool(document, school.id).routine.deliveryHours;
+  const notBefore = nextDeliveryTime({ now: deps.clock.now(), calendar: calendarOf(school), timeZone: organisation.timeZone, hours }).toISOString();
+  for (const coordinator of organisation.coordinators) {
+    await deps.store.outbox.enqueue({ kind: "run-summary", subject: `run:${runKey}`, serial: 0, schoolId: "", recipientId: coordinator, notBefore }, deps.clock.now());
+  }
 }
 
 /** Tells the coordinators, in the next delivery hours, that the feed is missing or stale. */

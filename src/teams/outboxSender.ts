@@ -40,7 +40,10 @@ const CLAIM_MS = 2 * 60 * 1000;
 const NO_CONVERSATION_RETRY_MS = 5 * 60 * 1000;
 const MAX_ATTEMPTS = 12;
 /** Teams asks to retry these (throttled, precondition, gateway); anything else that fails is not retried. */
-const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
+// 401: the bot's own credentials were refused (a secret rotated, a wrong app id): fixable, and not the recipient's fault.
+const RETRYABLE = new Set([401, 408, 412, 429, 500, 502, 503, 504]);
+/** Only these say the recipient cannot be reached: the app was blocked or uninstalled, or the chat is gone. */
+const RECIPIENT_GONE = new Set([403, 404]);
 
 function statusOf(error: unknown): number | undefined {
   return (error as { statusCode?: number }).statusCode;
@@ -171,7 +174,7 @@ export class OutboxSender {
       if (!retryable || message.attempts + 1 >= MAX_ATTEMPTS) {
         await store.outbox.markUndeliverable(message, reason);
         logger.warn({ messageId: message.id, kind: message.kind, status }, "message undeliverable");
-        await this.recipientUnreachable(message, status);
+        if (status !== undefined && RECIPIENT_GONE.has(status)) await this.recipientUnreachable(message, status);
         return "undeliverable";
       }
       const wait = retryAfterMs(error, clock.now()) ?? backoffMs(message.attempts);

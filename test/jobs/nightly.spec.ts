@@ -62,7 +62,11 @@ describe("the nightly job", () => {
       assert.equal(summary.casesOpened, 0);
     }
     assert.deepEqual(await store.absence.listSchool("S1"), before);
-    assert.equal((await store.runs.latest())?.asOf, AS_OF, "no run was recorded for the rejected files");
+    const latest = await store.runs.latest();
+    assert.equal(latest?.summary.ok, false, "the rejected run is recorded, so that 'status' shows it");
+    assert.ok(latest?.summary.fileRejected);
+    const told = (await store.outbox.list()).filter((message) => message.kind === "run-summary");
+    assert.deepEqual(told.map((message) => message.recipientId), Array(3).fill(COORDINATOR.aadObjectId), "the coordinator gets each summary: someone must fix the export");
   });
 
   it("says which column is missing", async () => {

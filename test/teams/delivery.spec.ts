@@ -69,6 +69,22 @@ describe("delivery through the outbox to Teams", () => {
     });
   }
 
+  it("treats 401 (the bot's own credentials refused) as the bot's problem: retried later, the teacher is not marked unreachable", async () => {
+    world = await World.start();
+    await world.install(OTHER_TEACHER, COORDINATOR);
+    await world.night("2026-11-20");
+    world.connector.failNext({ status: 401, body: { message: "Authorization has been denied for this request." } });
+    const first = await world.bot.sender.drain();
+    assert.equal(first.retried, 1);
+    assert.equal((await world.store.conversations.get(OTHER_TEACHER.aadObjectId))?.unreachable, undefined);
+    assert.equal(world.connector.cards(personalConversationId(COORDINATOR)).length, 0, "nobody is told a teacher is unreachable");
+    const waiting = (await world.store.outbox.list()).find((message) => message.status === "pending" && message.lastError?.startsWith("401"));
+    assert.ok(waiting);
+    world.at(new Date(Date.parse(waiting.notBefore) + 1000).toISOString());
+    await world.bot.sender.drain();
+    assert.equal(world.connector.cards(personalConversationId(OTHER_TEACHER)).length, 1, "delivered once the credentials work again");
+  });
+
   it("starts the 1:1 chat itself when it has the service URL and the tenant, and stores it", async () => {
     world = await World.start({ serviceUrl: true });
     await world.night("2026-11-20");
