@@ -36,12 +36,15 @@ function draw(size: number, paint: (shape: ReturnType<typeof shapeAt>) => Rgba):
       const sum = [0, 0, 0, 0];
       for (let sy = 0; sy < samples; sy += 1) {
         for (let sx = 0; sx < samples; sx += 1) {
-          const colour = paint(shapeAt((px + (sx + 0.5) / samples) / size, (py + (sy + 0.5) / samples) / size));
-          colour.forEach((channel, index) => (sum[index] = (sum[index] ?? 0) + channel));
+          const [red, green, blue, alpha] = paint(shapeAt((px + (sx + 0.5) / samples) / size, (py + (sy + 0.5) / samples) / size));
+          // Colours weighted by their opacity, so a white edge over transparency stays white (not grey) and only fades.
+          [red * alpha, green * alpha, blue * alpha, alpha].forEach((channel, index) => (sum[index] = (sum[index] ?? 0) + channel));
         }
       }
       const offset = (py * size + px) * 4;
-      sum.forEach((channel, index) => (png.data[offset + index] = Math.round(channel / (samples * samples))));
+      const opacity = sum[3] ?? 0;
+      for (let index = 0; index < 3; index += 1) png.data[offset + index] = opacity === 0 ? 0 : Math.round((sum[index] ?? 0) / opacity);
+      png.data[offset + 3] = Math.round(opacity / (samples * samples));
     }
   }
   return PNG.sync.write(png);

@@ -7,6 +7,8 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
+const httpsPage = optionalText.refine((value) => value === undefined || /^https:\/\/\S+$/.test(value), "an https:// address");
+
 /** Every environment variable the product reads, with its default and what it is for (.env.example mirrors it). */
 export const ConfigShape = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978).describe("Port of the bot's HTTP server."),
@@ -43,6 +45,14 @@ export const ConfigShape = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("How much is logged."),
   LOG_PSEUDONYM_KEY: optionalText.describe("Secret key for the pseudonyms of people's ids in the logs (the same id, the same pseudonym). Empty: a new key at every start."),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.describe("Application Insights connection string. Set: requests, dependencies and the log lines go there too."),
+  TEAMS_APP_ID: optionalText.describe("The Teams app's own id (a GUID, not BOT_ID), for npm run package."),
+  BOT_DOMAIN: optionalText
+    .refine((value) => value === undefined || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value), "a host name such as tidlig.example.no, without https:// or a path")
+    .describe("Host name the bot answers on (the app's valid domain), for npm run package."),
+  DEVELOPER_NAME: optionalText.describe("Who publishes the app, as Teams shows it (at most 32 characters), for npm run package."),
+  DEVELOPER_WEBSITE_URL: httpsPage.describe("https:// page with support for the app, for npm run package."),
+  DEVELOPER_PRIVACY_URL: httpsPage.describe("https:// page with the app's privacy statement, for npm run package."),
+  DEVELOPER_TERMS_URL: httpsPage.describe("https:// page with the app's terms of use, for npm run package."),
 });
 
 export const ConfigSchema = ConfigShape.superRefine((config, ctx) => {

@@ -28,5 +28,7 @@ describe("configuration from the environment", () => {
     assert.throws(() => readConfig({ PORT: "eighty" }), /PORT/);
     assert.throws(() => readConfig({ BOT_ID: "abc", BOT_PASSWORD: "x" }), /BOT_TENANT_ID: is required/);
     assert.throws(() => readConfig({ TABLE_PREFIX: "tidlig-prod" }), /TABLE_PREFIX/);
+    assert.throws(() => readConfig({ BOT_DOMAIN: "https://tidlig.fjordvik.example/api" }), /BOT_DOMAIN: a host name/);
+    assert.throws(() => readConfig({ DEVELOPER_PRIVACY_URL: "http://fjordvik.example/personvern" }), /DEVELOPER_PRIVACY_URL: an https:\/\/ address/);
   });
 });
