@@ -16,6 +16,8 @@ export interface BotDependencies {
   clock: Clock;
   logger: Logger;
   defaultLocale: Locale;
+  /** The municipality's Entra tenant: activities from any other tenant are ignored (and the attempt audited). */
+  tenantId?: string | undefined;
   /** Called when a user's conversation is stored, so that messages waiting for it can go out. */
   onConversationStored?: (userId: string) => void;
   services?: BotServices;
@@ -48,6 +50,15 @@ async function storeConversation(context: TurnContext, deps: BotDependencies): P
 /** The Teams application: what the bot does with each kind of activity, as a routing table. */
 export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, deps: BotDependencies): Application<TurnState> {
   const app = new Application<TurnState>({ adapter, botAppId, startTypingTimer: false, removeRecipientMention: true, longRunningMessages: false });
+  app.turn("beforeTurn", async (context) => {
+    if (!deps.tenantId) return true;
+    const { activity } = context;
+    const tenant = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
+    if (tenant === deps.tenantId) return true;
+    deps.logger.warn({ userId: activity.from?.aadObjectId, activityType: activity.type }, "activity from another tenant ignored");
+    await deps.store.audit.record({ at: deps.clock.now().toISOString(), actor: activity.from?.aadObjectId ?? "unknown", action: "activity.otherTenant", subject: activity.type ?? "", outcome: "refused" });
+    return false;
+  });
   const localeOf = async (userId: string | undefined): Promise<Locale> => {
     const chosen = userId ? (await deps.store.conversations.get(userId))?.locale : undefined;
     return chosen ? toLocale(chosen) : deps.defaultLocale;

@@ -89,6 +89,7 @@ export async function startBotServer(deps: {
     logger,
     services,
     defaultLocale: config.DEFAULT_LOCALE,
+    tenantId: config.BOT_TENANT_ID,
     onConversationStored: (userId) => {
       store.outbox.wakeRecipient(userId, clock.now()).then(drainSoon, () => undefined);
     },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
 import type { Store } from "../../src/store";
-import { message, postActivity } from "../harness/activities";
+import { message, postActivity, TENANT_ID } from "../harness/activities";
 import { nightly, startTestBot } from "../harness/bot";
 import { LoopbackConnector } from "../harness/loopbackConnector";
 import { TEACHER, writeMunicipality } from "../harness/municipality";
@@ -68,6 +68,25 @@ describe("the bot server", () => {
       assert.equal(connector.received.length, 0);
     } finally {
       quiet.restore();
+      await bot.close();
+    }
+  });
+
+  it("ignores activities from another tenant than the municipality's, changes nothing, and keeps the attempt in the audit trail", async () => {
+    const bot = await startTestBot(store, { tenantId: TENANT_ID });
+    try {
+      const stranger = message(TEACHER, connector.url, "mine saker");
+      const otherTenant = "99999999-9999-4999-8999-999999999999";
+      const foreign = { ...stranger, conversation: { ...stranger.conversation, tenantId: otherTenant }, channelData: { tenant: { id: otherTenant } } };
+      await postActivity(bot.url, foreign);
+      assert.equal(connector.received.length, 0, "no answer");
+      assert.equal(await store.conversations.get(TEACHER.aadObjectId), undefined, "nothing stored");
+      const audit = await store.audit.list();
+      assert.deepEqual(audit.map((entry) => [entry.action, entry.outcome]), [["activity.otherTenant", "refused"]]);
+
+      await postActivity(bot.url, message(TEACHER, connector.url, "hei"));
+      assert.equal(connector.sent().length, 1, "the municipality's own teacher is answered");
+    } finally {
       await bot.close();
     }
   });
