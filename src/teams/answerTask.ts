@@ -24,18 +24,28 @@ export async function answerTask(
 ): Promise<AdaptiveCard | string> {
   const { store, clock, logger } = deps;
   const t = translator(input.locale);
+  const refuse = async (subject: string, why: string) => {
+    await store.audit.record({ at: clock.now().toISOString(), actor: input.userId ?? "unknown", action: "case.answer", subject, after: { why }, outcome: "refused" });
+  };
   const submit = CardSubmitSchema.safeParse(input.data);
-  if (!submit.success) return t("answer.invalid");
+  if (!submit.success) {
+    await refuse("", "invalid submit");
+    return t("answer.invalid");
+  }
   const { caseId, schoolId, serial } = submit.data;
 
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const stored = await store.cases.get(schoolId, caseId);
     const view = stored && (await loadCaseView(store, stored, input.locale, clock.now()));
-    if (!stored || !view) return t("answer.caseNotFound");
+    if (!stored || !view) {
+      // A forged or deleted case id: nothing to change, but someone tried.
+      await refuse(caseId, "no such case");
+      return t("answer.caseNotFound");
+    }
 
     const userId = input.userId;
     if (!userId || !isContactTeacherOf(view.pupil, userId)) {
-      await store.audit.record({ at: clock.now().toISOString(), actor: userId ?? "unknown", action: "case.answer", subject: caseId, outcome: "refused" });
+      await refuse(caseId, "not the pupil's contact teacher");
       logger.warn({ caseId }, "answer refused: not the pupil's contact teacher");
       return t("answer.refused");
     }

@@ -115,6 +115,13 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
   };
   app.adaptiveCards.actionExecute(CONFIRM_VERB, async (context, _state, data) => settingsAnswer(context, data, true));
   app.adaptiveCards.actionExecute(CANCEL_VERB, async (context, _state, data) => settingsAnswer(context, data, false));
+  // Any other verb comes from an old or forged card: say so, change nothing, keep the attempt.
+  app.adaptiveCards.actionExecute(/^/, async (context) => {
+    const userId = context.activity.from?.aadObjectId;
+    const verb = String((context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb ?? "").slice(0, 60);
+    await deps.store.audit.record({ at: deps.clock.now().toISOString(), actor: userId ?? "unknown", action: "card.unknownVerb", subject: verb, outcome: "refused" });
+    return textCard(translator(await localeOf(userId))("answer.invalid"));
+  });
 
   app.activity("message", async (context) => {
     await storeConversation(context, deps);
