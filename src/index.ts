@@ -25,10 +25,17 @@ async function main(): Promise<void> {
   const bot = await startBotServer({ config, store, clock: systemClock, logger, nightlyFiles, nextNightlyRun: () => schedule?.nextRun() });
 
   if (ORGANISATION_FILE && ROSTER_FILE && FEED_FILE) {
-    const organisation = await readOrganisationFile(ORGANISATION_FILE);
+    // A missing or broken organisation file must not keep the bot down: the nightly run reports it to the coordinators.
+    const timeZone = await readOrganisationFile(ORGANISATION_FILE).then(
+      (organisation) => organisation.timeZone,
+      async (error: unknown) => {
+        logger.error({ err: { message: (error as Error).message } }, "the organisation file cannot be read: the nightly run will report it");
+        return (await store.organisation.get())?.timeZone ?? "Europe/Oslo";
+      },
+    );
     schedule = scheduleNightly({
       expression: config.NIGHTLY_SCHEDULE,
-      timeZone: organisation.timeZone,
+      timeZone,
       logger,
       run: async () => {
         await runNightly(

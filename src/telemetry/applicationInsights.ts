@@ -37,14 +37,14 @@ export interface Telemetry {
 }
 
 /**
- * Application Insights, when a connection string is configured: the SDK collects requests and dependencies
- * (HTTP, Azure Storage), and every log line (already pseudonymised) becomes a trace with its fields as
- * properties. Loaded only when asked for, so that local runs and tests never start it.
+ * Application Insights, when a connection string is configured: the SDK collects incoming requests (their URLs
+ * carry no ids), and every log line (already pseudonymised) becomes a trace with its fields as properties. Loaded only when asked for, so that local runs and tests never start it.
  */
 export function startApplicationInsights(connectionString: string): Telemetry {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand: it instruments Node's http when required
   const appInsights = require("applicationinsights") as typeof import("applicationinsights");
-  appInsights.setup(connectionString).setAutoCollectConsole(false).setSendLiveMetrics(false).start();
+  // Outgoing calls are not collected: Table storage URLs carry row keys (pupil and Entra ids) and Teams URLs chat ids.
+  appInsights.setup(connectionString).setAutoCollectConsole(false).setAutoCollectDependencies(false).setSendLiveMetrics(false).start();
   const client = appInsights.defaultClient;
   return {
     sink: traceSink((trace) => client.trackTrace(trace)),
