@@ -202,6 +202,8 @@ export const en: Record<MessageKey, string> = {
   "card.escalated.waiting": "{{teachers}} has not answered the {{task}} by the deadline {{dueOn}}. The card was sent on {{openedOn}}, {{days}} school days ago.",
   "card.unreachable.title": "The contact teacher cannot be reached: {{name}} ({{group}}, {{school}})",
   "card.unreachable.body": "Tidlig cannot deliver messages to {{teacher}} in Teams. Please make sure someone follows up the case: {{task}}.",
+  "alert.undeliverable.title": "Messages could not be delivered",
+  "alert.undeliverable.body": "Tidlig gave up delivering one or more messages on {{date}} (last error: {{status}}). The recipients are not marked unreachable; unanswered cases go to the school's leaders after the deadline. Ask IT to look for \"message undeliverable\" in the log (often the bot's credentials).",
   "alert.unreachable.title": "A teacher cannot be reached in Teams",
   "alert.unreachable.body": "Messages to {{teacher}}, contact teacher of {{group}} at {{school}}, cannot be delivered ({{reason}}). The case has gone to the school's leaders. Ask the teacher to add Tidlig again, or check the Teams app policy.",
   "alert.missingFeed.title": "No new absence file",

@@ -201,6 +201,8 @@ export const nb = {
   "card.escalated.waiting": "{{teachers}} har ikke svart på «{{task}}» innen fristen {{dueOn}}. Kortet ble sendt {{openedOn}}, for {{days}} skoledager siden.",
   "card.unreachable.title": "Kontaktlæreren kan ikke nås: {{name}} ({{group}}, {{school}})",
   "card.unreachable.body": "Tidlig får ikke levert meldinger til {{teacher}} i Teams. Sørg for at noen følger opp saken: {{task}}.",
+  "alert.undeliverable.title": "Meldinger kunne ikke leveres",
+  "alert.undeliverable.body": "Tidlig ga opp å levere en eller flere meldinger {{date}} (siste feil: {{status}}). Mottakerne er ikke merket som utilgjengelige; saker som ikke blir besvart, går videre til skoleledelsen etter fristen. Be IT se etter «message undeliverable» i loggen (ofte feil påloggingsopplysninger for boten).",
   "alert.unreachable.title": "En lærer kan ikke nås i Teams",
   "alert.unreachable.body": "Meldinger til {{teacher}}, kontaktlærer for {{group}} ved {{school}}, kan ikke leveres ({{reason}}). Saken er sendt til skoleledelsen. Be læreren legge til Tidlig igjen, eller sjekk app-policyen i Teams.",
   "alert.missingFeed.title": "Ingen ny fraværsfil",

@@ -203,6 +203,8 @@ export const nn: Record<MessageKey, string> = {
   "card.escalated.waiting": "{{teachers}} har ikkje svara på «{{task}}» innan fristen {{dueOn}}. Kortet vart sendt {{openedOn}}, for {{days}} skuledagar sidan.",
   "card.unreachable.title": "Kontaktlæraren kan ikkje nåast: {{name}} ({{group}}, {{school}})",
   "card.unreachable.body": "Tidlig får ikkje levert meldingar til {{teacher}} i Teams. Sørg for at nokon følgjer opp saka: {{task}}.",
+  "alert.undeliverable.title": "Meldingar kunne ikkje leverast",
+  "alert.undeliverable.body": "Tidlig gav opp å levere ei eller fleire meldingar {{date}} (siste feil: {{status}}). Mottakarane er ikkje merkte som utilgjengelege; saker som ikkje blir svarte på, går vidare til skuleleiinga etter fristen. Be IT sjå etter «message undeliverable» i loggen (ofte feil påloggingsopplysningar for boten).",
   "alert.unreachable.title": "Ein lærar kan ikkje nåast i Teams",
   "alert.unreachable.body": "Meldingar til {{teacher}}, kontaktlærar for {{group}} ved {{school}}, kan ikkje leverast ({{reason}}). Saka er send til skuleleiinga. Be læraren leggje til Tidlig igjen, eller sjekk app-policyen i Teams.",
   "alert.missingFeed.title": "Inga ny fråværsfil",

@@ -175,6 +175,7 @@ export class OutboxSender {
         await store.outbox.markUndeliverable(message, reason);
         logger.warn({ messageId: message.id, kind: message.kind, status }, "message undeliverable");
         if (status !== undefined && RECIPIENT_GONE.has(status)) await this.recipientUnreachable(message, status);
+        else await this.deliveryGivenUp(message, status);
         return "undeliverable";
       }
       const wait = retryAfterMs(error, clock.now()) ?? backoffMs(message.attempts);
@@ -263,6 +264,10 @@ export class OutboxSender {
       const [, , lastDate = "", expected = ""] = message.subject.split(":");
       return [alertCard(t("alert.staleFeed.title"), t("alert.staleFeed.body", { lastDate: formatDate(locale, lastDate), expected: formatDate(locale, expected) }))];
     }
+    if (message.kind === "coordinator-alert" && message.subject.startsWith("undeliverable:")) {
+      const [, date = "", status = ""] = message.subject.split(":");
+      return [alertCard(t("alert.undeliverable.title"), t("alert.undeliverable.body", { date: formatDate(locale, date), status }))];
+    }
     if (message.kind === "coordinator-alert" && message.subject.startsWith("stale-schools:")) {
       const [, , expected = "", ids = ""] = message.subject.split(":");
       const names = new Map(((await store.organisation.get())?.schools ?? []).map((school) => [school.id, school.name]));
@@ -297,6 +302,23 @@ export class OutboxSender {
       case "referral":
         return [referralCard(view)];
     }
+  }
+
+  /**
+   * A message was given up for another reason than the recipient (retries exhausted, a request Teams will never
+   * take): nothing may be lost silently, so the coordinators are told once a day, with how to find it.
+   */
+  private async deliveryGivenUp(message: OutboxMessage, status: number | undefined): Promise<void> {
+    if (message.kind === "coordinator-alert" || message.kind === "run-summary") return;
+    const { store, clock } = this.options;
+    const organisation = await store.organisation.get();
+    if (!organisation) return;
+    const now = clock.now();
+    const today = dateInZone(now, organisation.timeZone);
+    for (const coordinator of organisation.coordinators) {
+      await store.outbox.enqueue({ kind: "coordinator-alert", subject: `undeliverable:${today}:${status ?? "error"}`, serial: 0, schoolId: "", recipientId: coordinator }, now);
+    }
+    this.again = true;
   }
 
   /**

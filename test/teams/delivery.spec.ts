@@ -85,6 +85,19 @@ describe("delivery through the outbox to Teams", () => {
     assert.equal(world.connector.cards(personalConversationId(OTHER_TEACHER)).length, 1, "delivered once the credentials work again");
   });
 
+  it("tells the coordinators when a message is given up for another reason than the recipient (400), and only once a day", async () => {
+    world = await World.start();
+    await world.install(OTHER_TEACHER, COORDINATOR);
+    await world.night("2026-11-20");
+    world.connector.failNext({ status: 400, body: { error: { code: "BadArgument", message: "bad card" } } });
+    await world.bot.sender.drain();
+    assert.equal((await world.store.conversations.get(OTHER_TEACHER.aadObjectId))?.unreachable, undefined, "the teacher is not to blame");
+    const alerts = world.connector.cards(personalConversationId(COORDINATOR)).map((card) => JSON.stringify(card));
+    assert.equal(alerts.length, 1);
+    assert.match(alerts[0] ?? "", /Meldinger kunne ikke leveres/);
+    assert.match(alerts[0] ?? "", /siste feil: 400/);
+  });
+
   it("starts the 1:1 chat itself when it has the service URL and the tenant, and stores it", async () => {
     world = await World.start({ serviceUrl: true });
     await world.night("2026-11-20");
