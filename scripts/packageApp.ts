@@ -12,6 +12,7 @@ import { AppManifestUtils, type AppManifest } from "@microsoft/app-manifest";
 import JSZip from "jszip";
 import { PNG } from "pngjs";
 import { ConfigShape, loadDotEnv } from "../src/config";
+import { exitWith } from "../src/exitWith";
 
 /** The configuration variables the manifest's placeholders may name (src/config.ts and .env.example explain them). */
 export const PackageValues = ConfigShape.pick({
@@ -194,12 +195,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(main);

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { systemClock } from "./clock";
 import { loadDotEnv, readConfig } from "./config";
@@ -8,12 +8,15 @@ import { toLocale, translator } from "./i18n";
 import { runNightly } from "./jobs/nightly";
 import { summaryText, whatIfText } from "./jobs/summaryText";
 import { runWhatIf } from "./jobs/whatIf";
+import { exportPupil } from "./jobs/pupilData";
 import { createLogger } from "./log";
 import { openConfiguredStore } from "./store/open";
+import { exitWith } from "./exitWith";
 
 const USAGE = `Usage:
   npm run nightly -- --feed FEED --roster FILE --org FILE [--as-of YYYY-MM-DD] [--dry-run] [--json] [--lang nb|nn|en]
   npm run what-if -- --settings FILE [--as-of YYYY-MM-DD] [--json] [--lang nb|nn|en]
+  npm run export -- --pupil ID [--out FILE]
 
 nightly: runs the nightly job once: reads the organisation file, the roster and the absence feed, stores what is
 new, checks every pupil against the rules, opens and advances cases, escalates unanswered ones and queues the
@@ -24,6 +27,7 @@ messages.
   --dry-run   read and evaluate, but store nothing and queue nothing
 what-if: judges what is stored with the settings in FILE (the "settings" object of the organisation file: a
 preset, rules, per-school overrides) and reports what would change, without changing anything.
+export: writes everything stored about one pupil as JSON (a right-of-access request) to FILE or standard output.
   --json      end the output with one line of JSON
   --lang      language of the text (default: DEFAULT_LOCALE, bokmål)
 Exit status: 0 done, 2 wrong arguments or a file rejected whole, 3 another run was in progress, 1 failure.`;
@@ -33,6 +37,8 @@ const OPTIONS = {
   roster: { type: "string" },
   org: { type: "string" },
   settings: { type: "string" },
+  pupil: { type: "string" },
+  out: { type: "string" },
   "as-of": { type: "string" },
   "dry-run": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
@@ -43,7 +49,7 @@ const OPTIONS = {
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
-  const command = argv[0] === "what-if" || argv[0] === "nightly" ? argv[0] : "nightly";
+  const command = argv[0] === "what-if" || argv[0] === "nightly" || argv[0] === "export" ? argv[0] : "nightly";
   const rest = argv[0] === command ? argv.slice(1) : argv;
   try {
     const args = parseArgs({ args: rest, options: OPTIONS }).values;
@@ -55,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args["as-of"] !== undefined && asOf === undefined) throw new UsageError(`--as-of must be a date such as 2026-11-20, not '${args["as-of"]}'.`);
     if (command === "nightly" && (!args.feed || !args.roster || !args.org)) throw new UsageError("--feed, --roster and --org are required.");
     if (command === "what-if" && !args.settings) throw new UsageError("--settings is required.");
+    if (command === "export" && !args.pupil) throw new UsageError("--pupil is required.");
 
     loadDotEnv();
     const config = readConfig();
@@ -63,6 +70,18 @@ export async function main(argv: string[]): Promise<number> {
     const logger = createLogger({ level: config.LOG_LEVEL, destination: 2 });
     const opened = await openConfiguredStore(config, logger);
     try {
+      if (command === "export") {
+        const organisation = await opened.store.organisation.get();
+        const data = await exportPupil(opened.store, systemClock, args.pupil as string, organisation?.schools.map((school) => school.id) ?? []);
+        if (!data) {
+          console.error(`No pupil '${args.pupil}' is stored.`);
+          return 2;
+        }
+        const text = `${JSON.stringify(data, null, 2)}\n`;
+        if (args.out) await writeFile(args.out, text, { mode: 0o600 });
+        else process.stdout.write(text);
+        return 0;
+      }
       if (command === "what-if") {
         let proposed;
         try {
@@ -109,12 +128,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) exitWith(main);

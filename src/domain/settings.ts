@@ -64,6 +64,13 @@ export const SettingsSchema = z
       .describe("school days after a case is closed before a new case can open for the same pupil"),
     routine: RoutineSettingsSchema.default({}),
     paused: z.boolean().default(false).describe("while true, no new messages go out (e.g. during exam weeks); cases are still judged"),
+    retentionDaysAfterClose: z
+      .number()
+      .int()
+      .min(30)
+      .max(3650)
+      .default(365)
+      .describe("days a closed case (with its answers) is kept; then it is deleted, and a pupil who has left with it"),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -103,6 +110,7 @@ export const OrganisationSettingsSchema = z
     cooldownSchoolDays: z.unknown().optional(),
     routine: z.unknown().optional(),
     paused: z.unknown().optional(),
+    retentionDaysAfterClose: z.unknown().optional(),
     schools: z.unknown().optional(),
   })
   .strict();
@@ -137,5 +145,6 @@ export function settingsForSchool(document: SettingsDocument, schoolId: string):
     cooldownSchoolDays: override.cooldownSchoolDays ?? base.cooldownSchoolDays,
     routine: RoutineSettingsSchema.parse({ ...base.routine, ...override.routine }),
     paused: base.paused || (override.paused ?? false),
+    retentionDaysAfterClose: base.retentionDaysAfterClose,
   };
 }

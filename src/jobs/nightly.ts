@@ -17,6 +17,7 @@ import { DaySpill, eventKey } from "../feeds/daySpill";
 import { readRoster, type Roster } from "../feeds/rosterFile";
 import { resolveFeed, type SourceOptions } from "../feeds/sources";
 import type { Translate } from "../i18n";
+import { applyRetention } from "./pupilData";
 import { loadSchoolSnapshot } from "./schoolSnapshot";
 import type { Logger } from "../log";
 import type { Store } from "../store";
@@ -62,6 +63,9 @@ export interface NightlySummary {
   casesEscalated: number;
   /** Open cases closed because the pupil left the school or moved to another. */
   casesClosed: number;
+  /** Deleted by the retention period: closed cases, and pupils long off the roster. */
+  casesDeleted: number;
+  pupilsDeleted: number;
   remindersQueued: number;
   notificationsQueued: number;
   /** The version of the settings the run judged by. */
@@ -104,6 +108,8 @@ function emptySummary(dryRun: boolean): NightlySummary {
     casesAdvanced: 0,
     casesEscalated: 0,
     casesClosed: 0,
+    casesDeleted: 0,
+    pupilsDeleted: 0,
     remindersQueued: 0,
     notificationsQueued: 0,
     settingsVersion: 0,
@@ -231,6 +237,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     if (!dryRun) {
       await store.organisation.save(organisation);
       await store.pupils.saveAll(roster.pupils);
+      await store.pupils.markLeft(new Set(roster.pupils.map((pupil) => pupil.pupilId)), asOf);
       stored ??= await store.settings.save({ document: fileSettings, changedBy: "organisation-file", change: "initial settings from the organisation file", expectedVersion: 0, now: clock.now() });
     }
     const document = stored?.document ?? fileSettings;
@@ -241,6 +248,9 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     }
     summary.ok = true;
     if (!dryRun) {
+      const retention = await applyRetention(store, clock, { today: asOf, days: document.municipality.retentionDaysAfterClose, schoolIds: organisation.schools.map((school) => school.id) });
+      summary.casesDeleted = retention.casesDeleted;
+      summary.pupilsDeleted = retention.pupilsDeleted;
       if (summary.feedAlarm) await alertCoordinators(deps, organisation, settingsForSchool(document, organisation.schools[0]?.id ?? "").routine.deliveryHours, summary.feedAlarm, asOf);
       if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });

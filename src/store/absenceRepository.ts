@@ -1,6 +1,6 @@
 import type { AbsenceEvent, PupilDay } from "../domain/absence";
 import { odata } from "@azure/data-tables";
-import { keyOf, upsertInBatches, type Storage } from "./storage";
+import { deleteInBatches, keyOf, upsertInBatches, type Storage } from "./storage";
 
 interface PupilDayEntity {
   partitionKey: string;
@@ -52,6 +52,13 @@ export class AbsenceRepository {
       byPupil.set(entity.pupilId, list);
     }
     return byPupil;
+  }
+
+  /** Deletes every stored day of one pupil. */
+  async deletePupil(schoolId: string, pupilId: string): Promise<number> {
+    const days = await this.listPupil(schoolId, pupilId);
+    await deleteInBatches(this.table, days.map((day) => ({ partitionKey: schoolId, rowKey: `${keyOf(pupilId)}|${day.date}` })));
+    return days.length;
   }
 
   /** Every stored day of one pupil. */

@@ -33,6 +33,20 @@ export class AuditTrail {
     });
   }
 
+  /**
+   * Removes what the trail copied of a case (answers before and after) when the case is erased or its retention
+   * ends; who did what, and when, stays.
+   */
+  async eraseContentOf(subject: string): Promise<number> {
+    let erased = 0;
+    for await (const entity of this.table.listEntities<Record<string, string>>()) {
+      if (entity.subject !== subject || (entity.before === "" && entity.after === "")) continue;
+      await this.table.updateEntity({ partitionKey: entity.partitionKey ?? "", rowKey: entity.rowKey ?? "", before: "", after: "" }, "Merge");
+      erased += 1;
+    }
+    return erased;
+  }
+
   async list(): Promise<AuditEntry[]> {
     const entries: AuditEntry[] = [];
     for await (const entity of this.table.listEntities<Record<string, string>>()) {

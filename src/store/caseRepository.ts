@@ -84,6 +84,12 @@ export class CaseRepository {
     return cases;
   }
 
+  async delete(schoolId: string, caseId: string): Promise<void> {
+    await this.table.deleteEntity(schoolId, caseId).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+  }
+
   async listOpen(schoolId?: string): Promise<StoredCase[]> {
     const filter = schoolId === undefined ? odata`stage ne ${"closed"}` : odata`PartitionKey eq ${schoolId} and stage ne ${"closed"}`;
     const cases: StoredCase[] = [];

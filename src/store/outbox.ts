@@ -3,7 +3,7 @@ import type { NoticeKind } from "../domain/cases";
 
 /** Case notices, and messages about no single case: the leaders' digests and alerts to the coordinators. */
 export type MessageKind = NoticeKind | "digest" | "coordinator-alert" | "run-summary";
-import { isConflict, isPreconditionFailed, keyOf, type Storage } from "./storage";
+import { deleteInBatches, isConflict, isPreconditionFailed, keyOf, type Storage } from "./storage";
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "undeliverable";
 
@@ -134,6 +134,13 @@ export class Outbox {
     const all: OutboxMessage[] = [];
     for await (const entity of this.table.listEntities<OutboxEntity>()) all.push(fromEntity(entity));
     return all;
+  }
+
+  /** Deletes the messages about a subject (a case), sent or not: for erasure and retention. */
+  async deleteSubject(subject: string): Promise<number> {
+    const doomed = (await this.list()).filter((message) => message.subject === subject || message.subject.includes(`:${subject}`));
+    await deleteInBatches(this.table, doomed.map((message) => ({ partitionKey: PARTITION, rowKey: message.id })));
+    return doomed.length;
   }
 
   private async change(message: OutboxMessage, fields: Partial<OutboxEntity>): Promise<OutboxMessage | undefined> {

@@ -10,6 +10,8 @@ interface PupilEntity {
   grade?: number;
   contactTeacherIds: string;
   enrolledFrom?: string;
+  /** The first night the pupil was no longer on the roster (empty while on it). */
+  leftOn?: string;
 }
 
 function toPupil(entity: PupilEntity): Pupil {
@@ -55,6 +57,29 @@ export class PupilRepository {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  /** Pupils stored but no longer on the roster get the date they were first missed; retention counts from it. */
+  async markLeft(rosterIds: ReadonlySet<string>, on: string): Promise<void> {
+    for await (const entity of this.table.listEntities<PupilEntity>()) {
+      if (rosterIds.has(entity.pupilId) || entity.leftOn) continue;
+      await this.table.updateEntity({ partitionKey: entity.partitionKey, rowKey: entity.rowKey, leftOn: on }, "Merge");
+    }
+  }
+
+  /** Pupils not on the roster since before `date`. */
+  async listLeftBefore(date: string): Promise<Pupil[]> {
+    const left: Pupil[] = [];
+    for await (const entity of this.table.listEntities<PupilEntity>()) {
+      if (entity.leftOn && entity.leftOn < date) left.push(toPupil(entity));
+    }
+    return left;
+  }
+
+  async delete(schoolId: string, pupilId: string): Promise<void> {
+    await this.table.deleteEntity(schoolId, keyOf(pupilId)).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
   }
 
   async listAll(): Promise<Pupil[]> {

@@ -67,6 +67,17 @@ export function keyOf(value: string): string {
   return encodeURIComponent(value);
 }
 
+/** Deletes entities by key, with batch transactions of one partition and 100 entities at most. */
+export async function deleteInBatches(table: TableClient, keys: readonly { partitionKey: string; rowKey: string }[]): Promise<void> {
+  const byPartition = new Map<string, string[]>();
+  for (const { partitionKey, rowKey } of keys) byPartition.set(partitionKey, [...(byPartition.get(partitionKey) ?? []), rowKey]);
+  for (const [partitionKey, rowKeys] of byPartition) {
+    for (let start = 0; start < rowKeys.length; start += 100) {
+      await table.submitTransaction(rowKeys.slice(start, start + 100).map((rowKey): TableTransaction["actions"][number] => ["delete", { partitionKey, rowKey }]));
+    }
+  }
+}
+
 /** Writes entities with batch transactions: one per partition and 100 entities at most, as Table storage requires. */
 export async function upsertInBatches(table: TableClient, entities: TableEntity[], mode: "Replace" | "Merge" = "Replace"): Promise<void> {
   const byPartition = new Map<string, TableEntity[]>();

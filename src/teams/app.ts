@@ -10,6 +10,7 @@ import { rolesOf } from "../domain/roles";
 import { TASK_VERB, textCard } from "./cards";
 import { handleCommand, type BotServices } from "./commands";
 import { CANCEL_VERB, CONFIRM_VERB, confirmChange } from "./commands/settings";
+import { confirmErasure, ERASE_CANCEL_VERB, ERASE_CONFIRM_VERB } from "./commands/pupilData";
 
 export interface BotDependencies {
   store: Store;
@@ -115,6 +116,14 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
   };
   app.adaptiveCards.actionExecute(CONFIRM_VERB, async (context, _state, data) => settingsAnswer(context, data, true));
   app.adaptiveCards.actionExecute(CANCEL_VERB, async (context, _state, data) => settingsAnswer(context, data, false));
+  const erasureAnswer = async (context: TurnContext, data: { pupilId?: unknown; schoolId?: unknown }, confirmed: boolean) => {
+    const userId = context.activity.from?.aadObjectId ?? "";
+    const [organisation, pupils] = await Promise.all([deps.store.organisation.get(), deps.store.pupils.listAll()]);
+    const context_ = { store: deps.store, clock: deps.clock, userId, locale: await localeOf(userId), roles: rolesOf(userId, organisation, pupils), organisation, services: deps.services ?? {} };
+    return confirmErasure(context_, data ?? {}, confirmed);
+  };
+  app.adaptiveCards.actionExecute(ERASE_CONFIRM_VERB, async (context, _state, data) => erasureAnswer(context, data as { pupilId?: unknown }, true));
+  app.adaptiveCards.actionExecute(ERASE_CANCEL_VERB, async (context, _state, data) => erasureAnswer(context, data as { pupilId?: unknown }, false));
   // Any other verb comes from an old or forged card: say so, change nothing, keep the attempt.
   app.adaptiveCards.actionExecute(/^/, async (context) => {
     const userId = context.activity.from?.aadObjectId;

@@ -6,6 +6,7 @@ import { listCard } from "../cards";
 import { language, myCases } from "./cases";
 import type { BotServices, Command, Reply } from "./command";
 import { runNow, status } from "./operations";
+import { accessRequest, erasure } from "./pupilData";
 import { closestCommand, normalise, parseCommand } from "./parse";
 import { history, pause, resetThreshold, resume, routine, setThreshold, thresholds } from "./settings";
 
@@ -30,7 +31,7 @@ export const help: Command = {
 };
 
 /** Every chat command, as a table: the help text, the manifest's command menu and the router all read it. */
-export const COMMANDS: readonly Command[] = [help, myCases, thresholds, setThreshold, resetThreshold, history, routine, status, runNow, pause, resume, language];
+export const COMMANDS: readonly Command[] = [help, myCases, thresholds, setThreshold, resetThreshold, history, routine, status, runNow, pause, resume, accessRequest, erasure, language];
 
 /**
  * Answers a chat message: the command it names, if the user's role allows it (a refusal is written to the audit
