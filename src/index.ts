@@ -4,7 +4,7 @@ import { readOrganisationFile } from "./feeds/organisationFile";
 import { translator } from "./i18n";
 import { queueDigests } from "./jobs/digests";
 import { runNightly } from "./jobs/nightly";
-import { scheduleNightly, type NightlySchedule } from "./jobs/scheduler";
+import { missedRun, scheduleNightly, type NightlySchedule } from "./jobs/scheduler";
 import { createLogger } from "./log";
 import { startApplicationInsights } from "./telemetry/applicationInsights";
 import { openConfiguredStore } from "./store/open";
@@ -33,23 +33,19 @@ async function main(): Promise<void> {
         return (await store.organisation.get())?.timeZone ?? "Europe/Oslo";
       },
     );
-    schedule = scheduleNightly({
-      expression: config.NIGHTLY_SCHEDULE,
-      timeZone,
-      logger,
-      run: async () => {
-        await runNightly(
-          { store, clock: systemClock, logger, t: translator(config.DEFAULT_LOCALE) },
-          {
-            feedPath: FEED_FILE,
-            rosterPath: ROSTER_FILE,
-            organisationPath: ORGANISATION_FILE,
-            feedSource,
-          },
-        );
-        await bot.sender.drain();
-      },
-    });
+    const run = async () => {
+      await runNightly(
+        { store, clock: systemClock, logger, t: translator(config.DEFAULT_LOCALE) },
+        { feedPath: FEED_FILE, rosterPath: ROSTER_FILE, organisationPath: ORGANISATION_FILE, feedSource },
+      );
+      await bot.sender.drain();
+    };
+    schedule = scheduleNightly({ expression: config.NIGHTLY_SCHEDULE, timeZone, logger, run });
+    const last = await store.runs.latest();
+    if (missedRun({ lastStartedAt: last ? new Date(last.startedAt) : undefined, now: systemClock.now(), nextRun: schedule.nextRun() })) {
+      logger.warn({ lastRun: last?.startedAt ?? null }, "the nightly run was missed while the bot was stopped: catching up once now");
+      run().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "catch-up run failed"));
+    }
   } else {
     logger.warn("ORGANISATION_FILE, ROSTER_FILE or FEED_FILE is not set: the nightly run is not scheduled in this process");
   }

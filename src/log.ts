@@ -22,9 +22,19 @@ export interface LogSink {
 
 export interface LoggerOptions {
   level?: string;
-  destination?: 1 | 2;
+  /** Standard output (1) or error (2); "none" writes only to the sink. */
+  destination?: 1 | 2 | "none";
   pseudonymKey?: string | undefined;
   sink?: LogSink | undefined;
+}
+
+function loggerOptions(level: string, pseudonym: (id: unknown) => string): pino.LoggerOptions {
+  return {
+    level,
+    base: { service: "tidlig" },
+    redact: { paths: ["name", "pupilName", "*.name", "*.pupilName", "answers", "*.answers", "text", "*.text"], censor: "[redacted]" },
+    serializers: Object.fromEntries(PERSON_FIELDS.map((field) => [field, pseudonym])),
+  };
 }
 
 /**
@@ -33,15 +43,11 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const pseudonym = pseudonymiser(options.pseudonymKey);
-  const stdout = pino.destination({ fd: options.destination ?? 1, sync: true });
   const level = options.level ?? "info";
+  if (options.destination === "none" && options.sink) return pino(loggerOptions(level, pseudonym), options.sink);
+  const stdout = pino.destination({ fd: options.destination === "none" ? 2 : (options.destination ?? 1), sync: true });
   return pino(
-    {
-      level,
-      base: { service: "tidlig" },
-      redact: { paths: ["name", "pupilName", "*.name", "*.pupilName", "answers", "*.answers", "text", "*.text"], censor: "[redacted]" },
-      serializers: Object.fromEntries(PERSON_FIELDS.map((field) => [field, pseudonym])),
-    },
+    loggerOptions(level, pseudonym),
     options.sink ? pino.multistream([{ stream: stdout, level: level as pino.Level }, { stream: options.sink, level: level as pino.Level }]) : stdout,
   );
 }

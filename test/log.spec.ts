@@ -10,7 +10,7 @@ function capture(): LogSink & { lines: Record<string, unknown>[] } {
 describe("the logs", () => {
   it("carry pseudonyms for people's ids, the same for the same id under one key, and never names or free text", () => {
     const sink = capture();
-    const logger = createLogger({ level: "info", destination: 2, pseudonymKey: "test-key", sink });
+    const logger = createLogger({ level: "info", destination: "none", pseudonymKey: "test-key", sink });
     logger.info({ userId: "d0000000-0000-4000-8000-000000000101", caseId: "case-1", name: "Emma Eksempel", text: "Mor er syk" }, "task answered");
     logger.warn({ recipientId: "d0000000-0000-4000-8000-000000000101", pupilId: "DEMO0001" }, "recipient unreachable");
     const [answered, unreachable] = sink.lines;
@@ -22,13 +22,13 @@ describe("the logs", () => {
     for (const secret of ["d0000000-0000-4000-8000-000000000101", "Emma", "Mor er syk", "DEMO0001"]) assert.ok(!text.includes(secret), secret);
 
     const other = capture();
-    createLogger({ level: "info", destination: 2, pseudonymKey: "another-key", sink: other }).info({ userId: "d0000000-0000-4000-8000-000000000101" }, "x");
+    createLogger({ level: "info", destination: "none", pseudonymKey: "another-key", sink: other }).info({ userId: "d0000000-0000-4000-8000-000000000101" }, "x");
     assert.notEqual(other.lines[0]?.userId, answered?.userId, "without the key, a pseudonym cannot be matched to an id");
   });
 
   it("become Application Insights traces with a severity and the fields as properties", () => {
     const traces: Trace[] = [];
-    const logger = createLogger({ level: "info", destination: 2, pseudonymKey: "k", sink: traceSink((trace) => traces.push(trace)) });
+    const logger = createLogger({ level: "info", destination: "none", pseudonymKey: "k", sink: traceSink((trace) => traces.push(trace)) });
     logger.warn({ messageId: "abc|task-0|d0000000", kind: "task", status: 403 }, "message undeliverable");
     logger.error({ err: { message: "boom" } }, "outbox drain failed");
     assert.deepEqual(traces.map((trace) => [trace.message, trace.severity]), [["message undeliverable", "Warning"], ["outbox drain failed", "Error"]]);

@@ -25,3 +25,18 @@ export function scheduleNightly(options: { expression: string; timeZone: string;
   logger.info({ expression, timeZone, job: name }, "run scheduled");
   return { stop: () => void task.stop(), nextRun: () => task.getNextRun() ?? undefined };
 }
+
+/** A day and then some: the nightly run is daily at most, so a gap this long means a run was missed. */
+const MISSED_AFTER_MS = 25 * 60 * 60 * 1000;
+/** A run that is this close anyway is left to the schedule. */
+const SOON_MS = 60 * 60 * 1000;
+
+/**
+ * Whether the nightly run was missed while the process was down (a restart, a deployment, a machine that slept):
+ * then it is caught up once, at start, unless the schedule is about to run it anyway.
+ */
+export function missedRun(input: { lastStartedAt: Date | undefined; now: Date; nextRun: Date | undefined }): boolean {
+  const { lastStartedAt, now, nextRun } = input;
+  if (nextRun && nextRun.getTime() - now.getTime() < SOON_MS) return false;
+  return lastStartedAt === undefined || now.getTime() - lastStartedAt.getTime() > MISSED_AFTER_MS;
+}
