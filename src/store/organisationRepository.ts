@@ -1,4 +1,5 @@
 import { OrganisationSchema, type Organisation } from "../domain/organisation";
+import { Recent } from "./recent";
 import { isNotFound, type Storage } from "./storage";
 
 const PARTITION = "organisation";
@@ -9,6 +10,8 @@ const CURRENT = "current";
  * schools, leaders and calendars. Stored in chunks: a table property holds at most 64 KiB.
  */
 export class OrganisationRepository {
+  private readonly recent = new Recent<Organisation | undefined>(5_000);
+
   constructor(private readonly storage: Storage) {}
 
   private get table() {
@@ -21,9 +24,14 @@ export class OrganisationRepository {
     const size = 30_000;
     for (let index = 0; index * size < json.length; index += 1) chunks[`part${index}`] = json.slice(index * size, (index + 1) * size);
     await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: CURRENT, parts: Object.keys(chunks).length, ...chunks }, "Replace");
+    this.recent.forget();
   }
 
-  async get(): Promise<Organisation | undefined> {
+  get(): Promise<Organisation | undefined> {
+    return this.recent.get(() => this.read());
+  }
+
+  private async read(): Promise<Organisation | undefined> {
     try {
       const entity = await this.table.getEntity<Record<string, unknown>>(PARTITION, CURRENT);
       const parts = Number(entity.parts);

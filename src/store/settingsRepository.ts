@@ -1,3 +1,4 @@
+import { Recent } from "./recent";
 import { SettingsDocumentSchema, type SettingsDocument } from "../domain/settings";
 import { isConflict, type Storage } from "./storage";
 
@@ -32,13 +33,20 @@ const rowKey = (version: number) => String(version).padStart(8, "0");
 
 /** Every version of the settings is kept: who changed what, when. The highest version is in force. */
 export class SettingsRepository {
+  private readonly recent = new Recent<SettingsVersion[]>(5_000);
+
   constructor(private readonly storage: Storage) {}
 
   private get table() {
     return this.storage.table("settings");
   }
 
+  /** Every version, oldest first. */
   async history(): Promise<SettingsVersion[]> {
+    return [...(await this.recent.get(() => this.read()))];
+  }
+
+  private async read(): Promise<SettingsVersion[]> {
     const versions: SettingsVersion[] = [];
     for await (const entity of this.table.listEntities<SettingsEntity>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) {
       if (entity.partitionKey !== PARTITION) continue;
@@ -75,7 +83,9 @@ export class SettingsRepository {
     };
     try {
       await this.table.createEntity(entity);
+      this.recent.forget();
     } catch (error) {
+      this.recent.forget();
       if (isConflict(error)) throw new StaleSettingsError(input.expectedVersion);
       throw error;
     }
