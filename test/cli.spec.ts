@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { openStore } from "../src/store";
 import { azuriteConnectionString } from "./harness/rootHooks";
-import { writeMunicipality } from "./harness/municipality";
+import { TEACHER, writeMunicipality } from "./harness/municipality";
 
 const run = promisify(execFile);
 const CLI = join(__dirname, "..", "src", "cli.js");
@@ -59,5 +59,24 @@ describe("npm run nightly (the nightly job from a terminal)", () => {
     assert.match(missing.stdout, /filen finnes ikke/);
     const badDate = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "20.13.2026"], "clix");
     assert.equal(badDate.code, 2);
+  });
+
+  it("lets one of two nightly runs started at once in two processes work; the other says so and exits 3; nothing is queued twice", async function () {
+    this.timeout(60_000);
+    // Enough pupils and rows that the two runs overlap: each reads the files before it asks for the lease.
+    const pupils = Array.from({ length: 400 }, (_, index) => `Q${index}`);
+    const roster = ["pupil_id,pupil_name,school_id,group,contact_teacher_id", ...pupils.map((id) => `${id},Elev ${id},S1,7B,${TEACHER.aadObjectId}`)].join("\n");
+    const feed = ["pupil_id,date,kind,documented", ...pupils.flatMap((id) => ["2026-11-16", "2026-11-18", "2026-11-20"].map((date) => `${id},${date},day,no`))].join("\n");
+    const files = await writeMunicipality({ roster, feed });
+    const prefix = `two${Date.now().toString(36)}`;
+    const args = ["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20", "--json"];
+    const [first, second] = await Promise.all([nightlyCli(args, prefix), nightlyCli(args, prefix)]);
+    assert.deepEqual([first.code, second.code].sort(), [0, 3]);
+    const skipped = [first, second].find((result) => result.code === 3);
+    assert.match(skipped?.stdout ?? "", /another-run-in-progress|pågår/);
+    const store = await openStore({ connectionString: azuriteConnectionString(), tablePrefix: prefix });
+    assert.equal((await store.cases.listSchool("S1")).length, 400, "one case per pupil");
+    const tasks = (await store.outbox.list()).filter((message) => message.kind === "task");
+    assert.equal(tasks.length, 400, "one card per pupil, queued once");
   });
 });
