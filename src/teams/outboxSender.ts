@@ -34,7 +34,12 @@ export interface SenderOptions {
   tenantId?: string | undefined;
   /** Requests per second to Teams for this app and tenant (Teams allows about 30). */
   ratePerSecond?: number;
+  /** How long one send may take before it counts as failed and is retried later (a Teams that hangs). */
+  sendTimeoutMs?: number;
 }
+
+/** A send that took too long: retried later like a server error; it may still arrive (at least once). */
+class SendTimeout extends Error {}
 
 const CLAIM_MS = 2 * 60 * 1000;
 const NO_CONVERSATION_RETRY_MS = 5 * 60 * 1000;
@@ -237,13 +242,23 @@ export class OutboxSender {
     let activityId: string | undefined;
     let failure: unknown;
     // The adapter's turn error handler would swallow a failed send: keep the error and raise it here.
-    await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+    const sending = adapter.continueConversationAsync(botAppId, reference, async (context) => {
       try {
         activityId = (await context.sendActivity(activity))?.id;
       } catch (error) {
         failure = error;
       }
     });
+    let timer: NodeJS.Timeout | undefined;
+    const limit = this.options.sendTimeoutMs ?? 30_000;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SendTimeout(`no answer from Teams in ${limit} ms`)), limit);
+    });
+    try {
+      await Promise.race([sending, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
     if (failure) throw failure;
     return activityId;
   }

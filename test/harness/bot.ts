@@ -7,7 +7,7 @@ import type { Store } from "../../src/store";
 import { startBotServer, type BotServer } from "../../src/teams/botServer";
 
 /** The real bot server on a free port, in local mode, sending nothing until a test drains the outbox. */
-export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; serviceUrl?: string; tenantId?: string; nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string } } = {}): Promise<BotServer> {
+export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; serviceUrl?: string; tenantId?: string; sendTimeoutSeconds?: number; nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string } } = {}): Promise<BotServer> {
   return startBotServer({
     config: {
       PORT: 0,
@@ -17,6 +17,7 @@ export function startTestBot(store: Store, options: { clock?: Clock; botId?: str
       BOT_TYPE: "SingleTenant",
       BOT_SERVICE_URL: options.serviceUrl,
       OUTBOX_POLL_SECONDS: 3600,
+      SEND_TIMEOUT_SECONDS: options.sendTimeoutSeconds,
       DEFAULT_LOCALE: "nb",
     },
     store,

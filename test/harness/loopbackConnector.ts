@@ -13,6 +13,8 @@ export interface ReceivedRequest {
 
 export interface ScriptedFailure {
   status: number;
+  /** Answer only after this long, as a Teams that hangs would. */
+  hangMs?: number;
   headers?: Record<string, string>;
   body?: Record<string, unknown>;
 }
@@ -70,6 +72,7 @@ export class LoopbackConnector {
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const failure = this.failures.shift();
     this.received.push({ at: performance.now(), status: failure?.status ?? (req.method === "POST" ? 201 : 200), method: req.method ?? "", path, conversationId: match?.[1] ? decodeURIComponent(match[1]) : undefined, body });
+    if (failure?.hangMs) await new Promise((resolve) => setTimeout(resolve, failure.hangMs));
     if (failure) {
       res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers });
       res.end(JSON.stringify(failure.body ?? { error: { code: "ScriptedFailure", message: `scripted ${failure.status}` } }));

@@ -20,7 +20,7 @@ export class World {
   files!: MunicipalityFiles;
   clock!: sinon.SinonFakeTimers;
 
-  static async start(options: { now?: string; serviceUrl?: boolean; files?: Parameters<typeof writeMunicipality>[0] } = {}): Promise<World> {
+  static async start(options: { now?: string; serviceUrl?: boolean; sendTimeoutSeconds?: number; files?: Parameters<typeof writeMunicipality>[0] } = {}): Promise<World> {
     const world = new World();
     world.clock = sinon.useFakeTimers({ now: new Date(options.now ?? "2026-11-23T09:00:00Z"), toFake: ["Date"] });
     world.store = await freshStore();
@@ -28,6 +28,7 @@ export class World {
     world.files = await writeMunicipality(options.files);
     world.bot = await startTestBot(world.store, {
       ...(options.serviceUrl ? { serviceUrl: world.connector.url, tenantId: "00000000-0000-4000-8000-0000000000aa" } : {}),
+      sendTimeoutSeconds: options.sendTimeoutSeconds,
       nightlyFiles: { organisationPath: world.files.organisation, rosterPath: world.files.roster, feedPath: world.files.feed },
     });
     return world;

@@ -85,6 +85,20 @@ describe("delivery through the outbox to Teams", () => {
     assert.equal(world.connector.cards(personalConversationId(OTHER_TEACHER)).length, 1, "delivered once the credentials work again");
   });
 
+  it("gives up on a send that hangs after the timeout and retries it later from the outbox, without holding up the drain", async function () {
+    this.timeout(30_000);
+    world = await World.start({ sendTimeoutSeconds: 1 });
+    await world.install(OTHER_TEACHER);
+    await world.night("2026-11-20");
+    world.connector.failNext({ status: 201, hangMs: 5_000 });
+    const started = performance.now();
+    const first = await world.bot.sender.drain();
+    assert.ok(performance.now() - started < 4_000, "the drain did not wait for the hanging send");
+    assert.equal(first.retried, 1);
+    const waiting = (await world.store.outbox.list()).find((message) => message.status === "pending" && /no answer from Teams/.test(message.lastError ?? ""));
+    assert.ok(waiting, "the message waits with what went wrong");
+  });
+
   it("tells the coordinators when a message is given up for another reason than the recipient (400), and only once a day", async () => {
     world = await World.start();
     await world.install(OTHER_TEACHER, COORDINATOR);
