@@ -38,6 +38,7 @@ export const ConfigShape = z.object({
   DIGEST_SCHEDULE: z.string().default("0 8 * * 1-5").describe("When the leaders' digests go out (cron, organisation's time zone): daily, the weekly overview on Mondays."),
   OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send."),
   SEND_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30).describe("How long one send to Teams may take before it is retried later."),
+  OUTBOX_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(120).describe("How long a message being sent is reserved; after a crash, it is sent again after this."),
   DEFAULT_LOCALE: z
     .string()
     .default("nb")

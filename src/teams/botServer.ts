@@ -18,7 +18,7 @@ export interface BotServer {
 }
 
 export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "BOT_SERVICE_URL" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE"> &
-  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS">>;
+  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS">>;
 
 function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
   if (!config.BOT_ID) {
@@ -60,6 +60,7 @@ export async function startBotServer(deps: {
     serviceUrl: config.BOT_SERVICE_URL,
     tenantId: config.BOT_TENANT_ID,
     sendTimeoutMs: (config.SEND_TIMEOUT_SECONDS ?? 30) * 1000,
+    claimMs: (config.OUTBOX_CLAIM_SECONDS ?? 120) * 1000,
   });
   const drainSoon = () => {
     sender.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));

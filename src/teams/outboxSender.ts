@@ -36,11 +36,14 @@ export interface SenderOptions {
   ratePerSecond?: number;
   /** How long one send may take before it counts as failed and is retried later (a Teams that hangs). */
   sendTimeoutMs?: number;
+  /** How long a claimed message is reserved for this sender (default two minutes). */
+  claimMs?: number;
 }
 
 /** A send that took too long: retried later like a server error; it may still arrive (at least once). */
 class SendTimeout extends Error {}
 
+/** How long a message being sent is reserved for its sender; after a crash, another sender takes it after this. */
 const CLAIM_MS = 2 * 60 * 1000;
 const NO_CONVERSATION_RETRY_MS = 5 * 60 * 1000;
 const MAX_ATTEMPTS = 12;
@@ -120,7 +123,7 @@ export class OutboxSender {
       for (const due of await store.outbox.listDue(clock.now())) {
         // Paused (e.g. an exam week): messages about the school wait; digests and alerts still go.
         if (paused.has(due.schoolId) && due.kind !== "coordinator-alert" && due.kind !== "run-summary") continue;
-        const claimed = await store.outbox.claim(due, clock.now(), CLAIM_MS);
+        const claimed = await store.outbox.claim(due, clock.now(), this.options.claimMs ?? CLAIM_MS);
         if (!claimed) continue;
         const outcome = await this.deliver(claimed);
         if (outcome === "sent") total.sent += 1;

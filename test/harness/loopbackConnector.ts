@@ -15,6 +15,8 @@ export interface ScriptedFailure {
   status: number;
   /** Answer only after this long, as a Teams that hangs would. */
   hangMs?: number;
+  /** Only for a request like this (default: the next request, whatever it is). */
+  when?: (body: Record<string, unknown>) => boolean;
   headers?: Record<string, string>;
   body?: Record<string, unknown>;
 }
@@ -70,7 +72,8 @@ export class LoopbackConnector {
     const path = req.url ?? "";
     const match = /\/v3\/conversations\/([^/]+)/.exec(path);
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    const failure = this.failures.shift();
+    const index = this.failures.findIndex((candidate) => !candidate.when || candidate.when(body));
+    const failure = index >= 0 ? this.failures.splice(index, 1)[0] : undefined;
     this.received.push({ at: performance.now(), status: failure?.status ?? (req.method === "POST" ? 201 : 200), method: req.method ?? "", path, conversationId: match?.[1] ? decodeURIComponent(match[1]) : undefined, body });
     if (failure?.hangMs) await new Promise((resolve) => setTimeout(resolve, failure.hangMs));
     if (failure) {
