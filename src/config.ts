@@ -16,6 +16,9 @@ export const ConfigShape = z.object({
   BOT_PASSWORD: optionalText.describe("The app's client secret (from Key Vault in production)."),
   BOT_TENANT_ID: optionalText.describe("Entra tenant id of the municipality, for a single-tenant bot."),
   BOT_TYPE: z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).default("SingleTenant").describe("How the bot authenticates."),
+  BOT_OPENID_METADATA: optionalText.describe(
+    "OpenID metadata URL of the tokens the Bot Connector sends (empty: Microsoft's public cloud). For sovereign clouds, and for tests with locally signed tokens.",
+  ),
   BOT_SERVICE_URL: optionalText.describe(
     "Bot Connector URL of the tenant's region (e.g. https://smba.trafficmanager.net/emea/), for reaching users who never wrote to the bot and the resource-team channels.",
   ),

@@ -18,7 +18,7 @@ export interface BotServer {
 }
 
 export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "BOT_SERVICE_URL" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE"> &
-  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS">>;
+  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA">>;
 
 function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
   if (!config.BOT_ID) {
@@ -31,7 +31,25 @@ function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
     MicrosoftAppPassword: config.BOT_PASSWORD ?? "",
     MicrosoftAppType: config.BOT_TYPE,
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? "",
+    ...(config.BOT_OPENID_METADATA ? publicCloudWithMetadata(config.BOT_OPENID_METADATA) : {}),
   });
+}
+
+/**
+ * The Bot Framework's public-cloud settings with another OpenID metadata URL. Once one of these is given, the SDK
+ * takes none of its defaults, so all are given: these are the public cloud's values.
+ */
+function publicCloudWithMetadata(metadataUrl: string): Record<string, string | boolean> {
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: metadataUrl,
+    ToBotFromChannelTokenIssuer: "https://api.botframework.com",
+    ToChannelFromBotLoginUrl: "https://login.microsoftonline.com/botframework.com",
+    ToChannelFromBotOAuthScope: "https://api.botframework.com",
+    OAuthUrl: "https://api.botframework.com",
+    ToBotFromEmulatorOpenIdMetadataUrl: "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+    CallerId: "urn:botframework:azure",
+    ValidateAuthority: true,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Store } from "../../src/store";
 import { startBotServer, type BotServer } from "../../src/teams/botServer";
 
 /** The real bot server on a free port, in local mode, sending nothing until a test drains the outbox. */
-export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; serviceUrl?: string; tenantId?: string; sendTimeoutSeconds?: number; nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string } } = {}): Promise<BotServer> {
+export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; openIdMetadata?: string; serviceUrl?: string; tenantId?: string; sendTimeoutSeconds?: number; nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string } } = {}): Promise<BotServer> {
   return startBotServer({
     config: {
       PORT: 0,
@@ -18,6 +18,7 @@ export function startTestBot(store: Store, options: { clock?: Clock; botId?: str
       BOT_SERVICE_URL: options.serviceUrl,
       OUTBOX_POLL_SECONDS: 3600,
       SEND_TIMEOUT_SECONDS: options.sendTimeoutSeconds,
+      BOT_OPENID_METADATA: options.openIdMetadata,
       DEFAULT_LOCALE: "nb",
     },
     store,

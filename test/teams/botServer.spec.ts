@@ -4,6 +4,7 @@ import type { Store } from "../../src/store";
 import { message, postActivity, TENANT_ID } from "../harness/activities";
 import { nightly, startTestBot } from "../harness/bot";
 import { LoopbackConnector } from "../harness/loopbackConnector";
+import { TokenIssuer } from "../harness/tokenIssuer";
 import { TEACHER, writeMunicipality } from "../harness/municipality";
 import { freshStore } from "../harness/store";
 
@@ -88,6 +89,33 @@ describe("the bot server", () => {
       assert.equal(connector.sent().length, 1, "the municipality's own teacher is answered");
     } finally {
       await bot.close();
+    }
+  });
+
+  it("accepts an activity with a valid Bot Framework token (signed locally, checked against a local OpenID metadata endpoint), and refuses a forged, expired or wrong-audience one", async () => {
+    const issuer = await new TokenIssuer().start();
+    const botId = "00000000-0000-4000-8000-00000000b07";
+    const bot = await startTestBot(store, { botId, openIdMetadata: issuer.metadataUrl });
+    const quiet = sinon.stub(console, "error");
+    try {
+      const activity = message(TEACHER, connector.url, "hei");
+      const post = (token: string) => postActivity(bot.url, activity, { authorization: `Bearer ${token}` });
+      // The SDK answers a bad signature with 500 (its verifier throws a plain error), the rest with 401.
+      for (const [what, token, status] of [
+        ["signed by another key", issuer.token({ audience: botId, serviceUrl: connector.url, signedByStranger: true }), 500],
+        ["for another bot", issuer.token({ audience: "11111111-0000-4000-8000-000000000000", serviceUrl: connector.url }), 401],
+        ["expired", issuer.token({ audience: botId, serviceUrl: connector.url, expiresInSeconds: -600 }), 401],
+      ] as const) {
+        assert.equal((await post(token)).status, status, what);
+      }
+      assert.equal(await store.conversations.get(TEACHER.aadObjectId), undefined, "nothing stored for a refused token");
+      const accepted = await post(issuer.token({ audience: botId, serviceUrl: connector.url }));
+      assert.equal(accepted.status, 200);
+      assert.ok(await store.conversations.get(TEACHER.aadObjectId), "the valid activity is handled");
+    } finally {
+      quiet.restore();
+      await bot.close();
+      await issuer.stop();
     }
   });
 });
