@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import sinon from "sinon";
 import { CANCEL_VERB, CONFIRM_VERB } from "../../src/teams/commands/settings";
 import { cardAction, message, personalConversationId, postActivity } from "../harness/activities";
-import { COORDINATOR, LEADER, TEACHER } from "../harness/municipality";
+import { COORDINATOR, DEPUTY, LEADER, ORGANISATION, TEACHER } from "../harness/municipality";
 import { World } from "../harness/world";
 
 /** The data of the Confirm button on the last proposal card the coordinator got. */
@@ -145,5 +145,20 @@ describe("coordinators steer by chat", () => {
   it("suggests the closest command for a typo", async () => {
     assert.match(await world.say(COORDINATOR, "terskle"), /Mente du «terskler»\?/);
     assert.match(await world.say(COORDINATOR, "historik"), /Mente du «historikk»\?/);
+  });
+
+  it("refuses a school coordinator a change for the whole municipality at once, before any proposal, and keeps the attempt", async () => {
+    await world.stop();
+    const organisation = { ...ORGANISATION, schools: ORGANISATION.schools.map((school) => ({ ...school, coordinators: [DEPUTY.aadObjectId] })) };
+    world = await World.start({ files: { organisation } });
+    await world.night("2026-11-20");
+    for (const text of ["terskel tilbakestill days-percent", "terskel sett days-percent minPercent 5", "pause"]) {
+      const reply = await world.say(DEPUTY, text);
+      assert.match(reply, /Du er koordinator for S1, ikke for «hele kommunen»/, text);
+      assert.ok(!reply.includes(CONFIRM_VERB), `${text}: no proposal to confirm`);
+    }
+    const refused = (await world.store.audit.list()).filter((entry) => entry.actor === DEPUTY.aadObjectId && entry.outcome === "refused").map((entry) => entry.action);
+    assert.deepEqual(refused.sort(), ["settings.pause", "settings.reset", "settings.set"]);
+    assert.match(await world.say(DEPUTY, "terskel sett days-percent minPercent 5 S1"), new RegExp(CONFIRM_VERB.replace(".", "\\.")), "their own school is fine");
   });
 });

@@ -27,6 +27,22 @@ function findSchoolArgument(context: CommandContext, text: string | undefined): 
   return { schoolId: school.id };
 }
 
+/**
+ * The scope a coordinator may change: a school they coordinate, or the whole municipality for a municipality
+ * coordinator. A refusal is said at once (before any proposal) and kept in the audit trail.
+ */
+async function writableScope(context: CommandContext, text: string | undefined, action: string): Promise<{ schoolId?: string } | { refusal: string }> {
+  const t = translator(context.locale);
+  let scope = findSchoolArgument(context, text);
+  if (!("refusal" in scope) && !scope.schoolId && !context.roles.municipalityCoordinator) {
+    scope = { refusal: t("settings.notYourSchool", { value: t("thresholds.municipality"), allowed: context.roles.coordinatorOf.join(", ") }) };
+  }
+  if ("refusal" in scope) {
+    await context.store.audit.record({ at: context.clock.now().toISOString(), actor: context.userId, action, subject: (text ?? "municipality").slice(0, 100), outcome: "refused" });
+  }
+  return scope;
+}
+
 function schoolName(organisation: Organisation | undefined, schoolId: string | undefined): string {
   return organisation?.schools.find((school) => school.id === schoolId)?.name ?? schoolId ?? "";
 }
@@ -140,9 +156,8 @@ export const setThreshold: Command = {
   async run(context, args) {
     const [ruleId, parameter, value, ...rest] = args;
     if (!ruleId || !parameter || value === undefined) return translator(context.locale)("settings.usage.set");
-    const school = findSchoolArgument(context, rest.join(" ") || undefined);
+    const school = await writableScope(context, rest.join(" ") || undefined, "settings.set");
     if ("refusal" in school) return school.refusal;
-    if (!school.schoolId && !context.roles.municipalityCoordinator) return translator(context.locale)("settings.notYourSchool", { value: translator(context.locale)("thresholds.municipality"), allowed: context.roles.coordinatorOf.join(", ") });
     const rule = (await currentSettings(context.store)).document.municipality.rules.find((candidate) => normalise(candidate.id) === ruleId);
     const parameterName = rule ? Object.keys(rule).find((name) => normalise(name) === parameter) ?? parameter : parameter;
     return propose(context, { kind: "set", ruleId: rule?.id ?? ruleId, parameter: parameterName, value: readValue(parameterName, value), schoolId: school.schoolId });
@@ -156,7 +171,7 @@ export const resetThreshold: Command = {
   async run(context, args) {
     const [ruleId, ...rest] = args;
     if (!ruleId) return translator(context.locale)("settings.usage.reset");
-    const school = findSchoolArgument(context, rest.join(" ") || undefined);
+    const school = await writableScope(context, rest.join(" ") || undefined, "settings.reset");
     if ("refusal" in school) return school.refusal;
     const rule = (await currentSettings(context.store)).document.municipality.rules.find((candidate) => normalise(candidate.id) === ruleId);
     return propose(context, { kind: "reset", ruleId: rule?.id ?? ruleId, schoolId: school.schoolId });
@@ -215,10 +230,8 @@ function pauseCommand(paused: boolean): Command {
     role: "coordinator",
     names: paused ? ["pause", "stopp varsler"] : ["fortsett", "resume", "gjenoppta"],
     async run(context, args) {
-      const school = findSchoolArgument(context, args.join(" ") || undefined);
+      const school = await writableScope(context, args.join(" ") || undefined, paused ? "settings.pause" : "settings.resume");
       if ("refusal" in school) return school.refusal;
-      const t = translator(context.locale);
-      if (!school.schoolId && !context.roles.municipalityCoordinator) return t("settings.notYourSchool", { value: t("thresholds.municipality"), allowed: context.roles.coordinatorOf.join(", ") });
       const { version } = await currentSettings(context.store);
       return confirmChange(context, { kind: "pause", paused, schoolId: school.schoolId }, version);
     },
