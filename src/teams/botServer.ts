@@ -1,3 +1,5 @@
+import { AuthenticationError, type BotFrameworkAuthentication } from "botframework-connector";
+import { StatusCodes } from "botbuilder";
 import type { AddressInfo } from "node:net";
 import * as restify from "restify";
 import { TeamsAdapter } from "@microsoft/teams-ai";
@@ -26,13 +28,31 @@ function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
     return new TeamsAdapter({});
   }
   logger.info({ botId: config.BOT_ID, type: config.BOT_TYPE }, "Bot Framework tokens are checked");
-  return new TeamsAdapter({
+  return refuseBadTokensWith401(new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID,
     MicrosoftAppPassword: config.BOT_PASSWORD ?? "",
     MicrosoftAppType: config.BOT_TYPE,
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? "",
     ...(config.BOT_OPENID_METADATA ? publicCloudWithMetadata(config.BOT_OPENID_METADATA) : {}),
-  });
+  }));
+}
+
+/**
+ * The SDK answers a token with a bad signature with 500: its verifier's error is not an AuthenticationError. Any
+ * failure to authenticate is a refusal, so it is made one (401).
+ */
+function refuseBadTokensWith401(adapter: TeamsAdapter): TeamsAdapter {
+  const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
+  const authenticate = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = async (activity, authHeader) => {
+    try {
+      return await authenticate(activity, authHeader);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw error;
+      throw new AuthenticationError(`Unauthorized: ${(error as Error).message}`, StatusCodes.UNAUTHORIZED);
+    }
+  };
+  return adapter;
 }
 
 /**
