@@ -38,12 +38,22 @@ export interface LoadReport {
 
 const teacherId = (n: number) => `10000000-0000-4000-8000-${n.toString().padStart(12, "0")}`;
 
-/** A municipality of one school with `teachers` contact teachers, each with `perTeacher` pupils absent 3 days of the last 20. */
-async function writeMunicipality(folder: string, teachers: number, perTeacher: number): Promise<{ organisation: string; roster: string; feed: string }> {
+/** Flagged pupils of one school: a large school's worth, so that 6 000 cases spread over 30 schools. */
+const CASES_PER_SCHOOL = 200;
+const schoolOf = (teacher: number, teachersPerSchool: number) => `L${Math.floor(teacher / teachersPerSchool) + 1}`;
+
+/**
+ * A municipality whose `teachers` contact teachers each have `perTeacher` pupils absent 3 days of the last 20,
+ * spread over as many schools as it takes for about CASES_PER_SCHOOL flagged pupils each.
+ */
+async function writeMunicipality(folder: string, teachers: number, perTeacher: number): Promise<{ organisation: string; roster: string; feed: string; schoolIds: string[] }> {
+  const schools = Math.max(1, Math.ceil((teachers * perTeacher) / CASES_PER_SCHOOL));
+  const teachersPerSchool = Math.ceil(teachers / schools);
+  const schoolIds = Array.from({ length: schools }, (_, index) => `L${index + 1}`);
   const organisation = {
     municipality: "Lastvik kommune (synthetic)",
     timeZone: "Europe/Oslo",
-    schools: [{ id: "L1", name: "Lastvik skole", leaders: [teacherId(99_999)], calendar: { schoolYear: { from: "2026-08-17", to: "2027-06-18" }, closed: [] } }],
+    schools: schoolIds.map((id) => ({ id, name: `Lastvik skole ${id}`, leaders: [teacherId(99_999)], calendar: { schoolYear: { from: "2026-08-17", to: "2027-06-18" }, closed: [] } })),
     coordinators: [teacherId(99_998)],
   };
   const roster = ["pupil_id,pupil_name,school_id,group,contact_teacher_id"];
@@ -51,11 +61,11 @@ async function writeMunicipality(folder: string, teachers: number, perTeacher: n
   for (let teacher = 0; teacher < teachers; teacher += 1) {
     for (let index = 0; index < perTeacher; index += 1) {
       const pupil = `E${teacher}x${index}`;
-      roster.push(`${pupil},Elev ${pupil},L1,G${teacher},${teacherId(teacher)}`);
+      roster.push(`${pupil},Elev ${pupil},${schoolOf(teacher, teachersPerSchool)},G${teacher},${teacherId(teacher)}`);
       for (const day of SCHOOL_DAYS) feed.push(`${pupil},${day},day,no`);
     }
   }
-  const files = { organisation: join(folder, "organisation.json"), roster: join(folder, "roster.csv"), feed: join(folder, "feed.csv") };
+  const files = { organisation: join(folder, "organisation.json"), roster: join(folder, "roster.csv"), feed: join(folder, "feed.csv"), schoolIds };
   await writeFile(files.organisation, JSON.stringify(organisation));
   await writeFile(files.roster, roster.join("\n"));
   await writeFile(files.feed, feed.join("\n"));
@@ -78,7 +88,10 @@ export async function runLoad(options: { teachers: number; rate: number; seconds
     const store = await openStore({ connectionString: azurite.connectionString, tablePrefix: `load${Date.now().toString(36)}` });
     const files = await writeMunicipality(folder, options.teachers, perTeacher);
     await runNightly({ store, clock, logger: silentLogger, t: translator("nb") }, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
-    const open = (await store.cases.listSchool("L1")).map((stored) => stored.value).slice(0, cases);
+    const all = (await Promise.all(files.schoolIds.map((schoolId) => store.cases.listSchool(schoolId)))).flat().map((stored) => stored.value);
+    // Interleaved by school, as answers from a whole municipality come in.
+    const bySchool = files.schoolIds.map((schoolId) => all.filter((value) => value.schoolId === schoolId));
+    const open = Array.from({ length: Math.max(...bySchool.map((list) => list.length)) }, (_, index) => bySchool.flatMap((list) => (list[index] ? [list[index]] : []))).flat().slice(0, cases);
     const bot = await startBotServer({
       config: { PORT: 0, BOT_ID: undefined, BOT_PASSWORD: undefined, BOT_TENANT_ID: TENANT, BOT_TYPE: "SingleTenant", BOT_SERVICE_URL: undefined, OUTBOX_POLL_SECONDS: 3600, DEFAULT_LOCALE: "nb" },
       store,
@@ -99,7 +112,7 @@ export async function runLoad(options: { teachers: number; rate: number; seconds
         recipient: { id: "28:tidlig-bot", name: "Tidlig" },
         conversation: { id: `a:${user}`, conversationType: "personal", tenantId: TENANT },
         channelData: { tenant: { id: TENANT } },
-        value: { action: { type: "Action.Execute", verb: TASK_VERB, data: { caseId: absenceCase.caseId, schoolId: "L1", serial: absenceCase.current?.serial ?? 1, ...ANSWERS } }, trigger: "manual" },
+        value: { action: { type: "Action.Execute", verb: TASK_VERB, data: { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: absenceCase.current?.serial ?? 1, ...ANSWERS } }, trigger: "manual" },
       };
       const started = performance.now();
       try {
@@ -123,7 +136,7 @@ export async function runLoad(options: { teachers: number; rate: number; seconds
     await Promise.all(inFlight);
     const elapsed = (performance.now() - began) / 1000;
     await bot.close();
-    const after = (await store.cases.listSchool("L1")).map((stored) => stored.value);
+    const after = (await Promise.all(files.schoolIds.map((schoolId) => store.cases.listSchool(schoolId)))).flat().map((stored) => stored.value);
     const answered = after.filter((value) => value.done.some((task) => task.task === "follow-up" && task.answeredAt));
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
