@@ -251,7 +251,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
       const retention = await applyRetention(store, clock, { today: asOf, days: document.municipality.retentionDaysAfterClose, schoolIds: organisation.schools.map((school) => school.id) });
       summary.casesDeleted = retention.casesDeleted;
       summary.pupilsDeleted = retention.pupilsDeleted;
-      if (summary.feedAlarm) await alertCoordinators(deps, organisation, settingsForSchool(document, organisation.schools[0]?.id ?? "").routine.deliveryHours, summary.feedAlarm, asOf);
+      if (summary.feedAlarm) await alertCoordinators(deps, organisation, summary.feedAlarm, asOf);
       if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
       if (summary.rejectedTotal > 0 || summary.roster.rejected.length > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
@@ -415,10 +415,10 @@ function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; spill: Da
 }
 
 /**
- * Sends the municipality's coordinators the run summary when a file was rejected whole or rows were: someone must
- * fix the export. One message a day (or a run) each, in the delivery hours.
+ * Queues one message for each of the municipality's coordinators, for the next delivery hours (the first school's
+ * calendar, the municipality's hours). The organisation is the one just read, or the one last stored.
  */
-async function tellCoordinatorsOfTheRun(deps: NightlyDependencies, known: Organisation | undefined, runKey: string): Promise<void> {
+async function queueForCoordinators(deps: NightlyDependencies, known: Organisation | undefined, message: { kind: "run-summary" | "coordinator-alert"; subject: string }): Promise<void> {
   const organisation = known ?? (await deps.store.organisation.get());
   const school = organisation?.schools[0];
   if (!organisation || !school) return;
@@ -426,20 +426,20 @@ async function tellCoordinatorsOfTheRun(deps: NightlyDependencies, known: Organi
   const hours = settingsForSchool(document, school.id).routine.deliveryHours;
   const notBefore = nextDeliveryTime({ now: deps.clock.now(), calendar: calendarOf(school), timeZone: organisation.timeZone, hours }).toISOString();
   for (const coordinator of organisation.coordinators) {
-    await deps.store.outbox.enqueue({ kind: "run-summary", subject: `run:${runKey}`, serial: 0, schoolId: "", recipientId: coordinator, notBefore }, deps.clock.now());
+    await deps.store.outbox.enqueue({ ...message, serial: 0, schoolId: "", recipientId: coordinator, notBefore }, deps.clock.now());
   }
 }
 
+/** The run summary, when a file or rows were rejected: someone must fix the export. One message a day (or run) each. */
+function tellCoordinatorsOfTheRun(deps: NightlyDependencies, known: Organisation | undefined, runKey: string): Promise<void> {
+  return queueForCoordinators(deps, known, { kind: "run-summary", subject: `run:${runKey}` });
+}
+
 /** Tells the coordinators, in the next delivery hours, that the feed is missing or stale. */
-async function alertCoordinators(deps: NightlyDependencies, organisation: Organisation, hours: { from: string; to: string }, alarm: FeedAlarm, asOf: IsoDate): Promise<void> {
-  const school = organisation.schools[0];
-  if (!school) return;
-  const notBefore = nextDeliveryTime({ now: deps.clock.now(), calendar: calendarOf(school), timeZone: organisation.timeZone, hours }).toISOString();
+async function alertCoordinators(deps: NightlyDependencies, organisation: Organisation, alarm: FeedAlarm, asOf: IsoDate): Promise<void> {
   const subject =
     alarm.kind === "missing" ? `missing-feed:${asOf}` : alarm.kind === "stale" ? `stale-feed:${asOf}:${alarm.lastDate}:${alarm.expected}` : `stale-schools:${asOf}:${alarm.expected}:${alarm.schools.join(",")}`;
-  for (const coordinator of organisation.coordinators) {
-    await deps.store.outbox.enqueue({ kind: "coordinator-alert", subject, serial: 0, schoolId: "", recipientId: coordinator, notBefore }, deps.clock.now());
-  }
+  await queueForCoordinators(deps, organisation, { kind: "coordinator-alert", subject });
   deps.logger.warn({ alarm: alarm.kind, asOf }, "feed alarm: coordinators told");
 }
 

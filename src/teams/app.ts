@@ -6,9 +6,8 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import { answerTask } from "./answerTask";
 import { z } from "zod";
-import { rolesOf } from "../domain/roles";
 import { TASK_VERB, textCard } from "./cards";
-import { handleCommand, type BotServices } from "./commands";
+import { commandContext, handleCommand, type BotServices } from "./commands";
 import { CANCEL_VERB, CONFIRM_VERB, confirmChange } from "./commands/settings";
 import { confirmErasure, ERASE_CANCEL_VERB, ERASE_CONFIRM_VERB } from "./commands/pupilData";
 
@@ -102,8 +101,8 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
     const t = translator(locale);
     const submit = SettingsChangeSubmitSchema.safeParse(data);
     if (!userId || !submit.success) return t("answer.invalid");
-    const [organisation, pupils] = await Promise.all([deps.store.organisation.get(), deps.store.pupils.listAll()]);
-    const roles = rolesOf(userId, organisation, pupils);
+    const context_ = await commandContext({ store: deps.store, clock: deps.clock, userId, locale, services: deps.services ?? {} });
+    const { roles } = context_;
     const { change, baseVersion } = submit.data;
     const mayChange = change.schoolId ? roles.coordinatorOf.includes(change.schoolId) : roles.municipalityCoordinator;
     if (!mayChange) {
@@ -111,15 +110,14 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
       return t("command.refused", { command: "terskel sett" });
     }
     if (!confirmed) return textCard(t("settings.cancelled"));
-    const reply = await confirmChange({ store: deps.store, clock: deps.clock, userId, locale, roles, organisation, services: deps.services ?? {} }, change as never, baseVersion);
+    const reply = await confirmChange(context_, change as never, baseVersion);
     return textCard(reply);
   };
   app.adaptiveCards.actionExecute(CONFIRM_VERB, async (context, _state, data) => settingsAnswer(context, data, true));
   app.adaptiveCards.actionExecute(CANCEL_VERB, async (context, _state, data) => settingsAnswer(context, data, false));
   const erasureAnswer = async (context: TurnContext, data: { pupilId?: unknown; schoolId?: unknown }, confirmed: boolean) => {
     const userId = context.activity.from?.aadObjectId ?? "";
-    const [organisation, pupils] = await Promise.all([deps.store.organisation.get(), deps.store.pupils.listAll()]);
-    const context_ = { store: deps.store, clock: deps.clock, userId, locale: await localeOf(userId), roles: rolesOf(userId, organisation, pupils), organisation, services: deps.services ?? {} };
+    const context_ = await commandContext({ store: deps.store, clock: deps.clock, userId, locale: await localeOf(userId), services: deps.services ?? {} });
     return confirmErasure(context_, data ?? {}, confirmed);
   };
   app.adaptiveCards.actionExecute(ERASE_CONFIRM_VERB, async (context, _state, data) => erasureAnswer(context, data as { pupilId?: unknown }, true));

@@ -4,7 +4,7 @@ import type { Clock } from "../../clock";
 import type { Store } from "../../store";
 import { listCard } from "../cards";
 import { language, myCases } from "./cases";
-import type { BotServices, Command, Reply } from "./command";
+import type { BotServices, Command, CommandContext, Reply } from "./command";
 import { runNow, status } from "./operations";
 import { accessRequest, erasure } from "./pupilData";
 import { closestCommand, normalise, parseCommand } from "./parse";
@@ -33,6 +33,12 @@ export const help: Command = {
 /** Every chat command, as a table: the help text, the manifest's command menu and the router all read it. */
 export const COMMANDS: readonly Command[] = [help, myCases, thresholds, setThreshold, resetThreshold, history, routine, status, runNow, pause, resume, accessRequest, erasure, language];
 
+/** Who is asking, with what roles, in which language: what every command and card answer is judged by. */
+export async function commandContext(input: { store: Store; clock: Clock; userId: string; locale: Locale; services: BotServices }): Promise<CommandContext> {
+  const [organisation, pupils] = await Promise.all([input.store.organisation.get(), input.store.pupils.listAll()]);
+  return { ...input, roles: rolesOf(input.userId, organisation, pupils), organisation };
+}
+
 /**
  * Answers a chat message: the command it names, if the user's role allows it (a refusal is written to the audit
  * trail), or a suggestion of the closest command.
@@ -40,8 +46,8 @@ export const COMMANDS: readonly Command[] = [help, myCases, thresholds, setThres
 export async function handleCommand(input: { store: Store; clock: Clock; userId: string; locale: Locale; text: string; services: BotServices }): Promise<Reply> {
   const { store, clock, userId, locale, text, services } = input;
   const t = translator(locale);
-  const [organisation, pupils] = await Promise.all([store.organisation.get(), store.pupils.listAll()]);
-  const roles = rolesOf(userId, organisation, pupils);
+  const context = await commandContext({ store, clock, userId, locale, services });
+  const { roles } = context;
   const parsed = parseCommand(COMMANDS, text);
   if (!parsed) {
     const visible = COMMANDS.filter((command) => allowed(command, roles));
@@ -52,5 +58,5 @@ export async function handleCommand(input: { store: Store; clock: Clock; userId:
     await store.audit.record({ at: clock.now().toISOString(), actor: userId, action: `command.${parsed.command.names[1] ?? parsed.command.names[0]}`, subject: "chat", outcome: "refused" });
     return t("command.refused", { command: parsed.command.names[0] ?? "" });
   }
-  return parsed.command.run({ store, clock, userId, locale, roles, organisation, services }, parsed.args);
+  return parsed.command.run(context, parsed.args);
 }
