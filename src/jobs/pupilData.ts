@@ -76,6 +76,7 @@ export async function applyRetention(store: Store, clock: Clock, input: { today:
   const cutoff = addDays(input.today, -input.days);
   let casesDeleted = 0;
   let pupilsDeleted = 0;
+  const longGone = await store.pupils.listLeftBefore(cutoff);
   for (const schoolId of input.schoolIds) {
     const cases = (await store.cases.listSchool(schoolId)).map((stored) => stored.value);
     for (const expired of cases.filter((value) => value.stage === "closed" && value.closedOn !== undefined && value.closedOn < cutoff)) {
@@ -83,7 +84,7 @@ export async function applyRetention(store: Store, clock: Clock, input: { today:
       casesDeleted += 1;
     }
     const kept = new Set(cases.filter((value) => !(value.stage === "closed" && value.closedOn !== undefined && value.closedOn < cutoff)).map((value) => value.pupilId));
-    for (const pupil of (await store.pupils.listLeftBefore(cutoff)).filter((candidate) => candidate.schoolId === schoolId)) {
+    for (const pupil of longGone.filter((candidate) => candidate.schoolId === schoolId)) {
       if (kept.has(pupil.pupilId)) continue;
       await store.absence.deletePupil(schoolId, pupil.pupilId);
       await store.pupils.delete(schoolId, pupil.pupilId);
