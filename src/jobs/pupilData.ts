@@ -44,11 +44,12 @@ export interface Erased {
   messages: number;
 }
 
-/** Deletes a case, the messages about it, and what the audit trail copied of its answers. */
-async function eraseCase(store: Store, absenceCase: AbsenceCase): Promise<number> {
-  const messages = await store.outbox.deleteSubject(absenceCase.caseId);
-  await store.audit.eraseContentOf(absenceCase.caseId);
-  await store.cases.delete(absenceCase.schoolId, absenceCase.caseId);
+/** Deletes cases, the messages about them, and what the audit trail copied of their answers; one pass each. */
+async function eraseCases(store: Store, cases: readonly AbsenceCase[]): Promise<number> {
+  const caseIds = new Set(cases.map((value) => value.caseId));
+  const messages = await store.outbox.deleteSubjects(caseIds);
+  await store.audit.eraseContentOf(caseIds);
+  for (const absenceCase of cases) await store.cases.delete(absenceCase.schoolId, absenceCase.caseId);
   return messages;
 }
 
@@ -58,8 +59,7 @@ async function eraseCase(store: Store, absenceCase: AbsenceCase): Promise<number
  */
 export async function erasePupil(store: Store, clock: Clock, pupil: Pupil, actor: string): Promise<Erased> {
   const cases = (await store.cases.listSchool(pupil.schoolId)).map((stored) => stored.value).filter((value) => value.pupilId === pupil.pupilId);
-  let messages = 0;
-  for (const absenceCase of cases) messages += await eraseCase(store, absenceCase);
+  const messages = await eraseCases(store, cases);
   const absenceDays = await store.absence.deletePupil(pupil.schoolId, pupil.pupilId);
   await store.pupils.delete(pupil.schoolId, pupil.pupilId);
   const erased = { cases: cases.length, absenceDays, messages };
@@ -79,10 +79,9 @@ export async function applyRetention(store: Store, clock: Clock, input: { today:
   const longGone = await store.pupils.listLeftBefore(cutoff);
   for (const schoolId of input.schoolIds) {
     const cases = (await store.cases.listSchool(schoolId)).map((stored) => stored.value);
-    for (const expired of cases.filter((value) => value.stage === "closed" && value.closedOn !== undefined && value.closedOn < cutoff)) {
-      await eraseCase(store, expired);
-      casesDeleted += 1;
-    }
+    const expired = cases.filter((value) => value.stage === "closed" && value.closedOn !== undefined && value.closedOn < cutoff);
+    await eraseCases(store, expired);
+    casesDeleted += expired.length;
     const kept = new Set(cases.filter((value) => !(value.stage === "closed" && value.closedOn !== undefined && value.closedOn < cutoff)).map((value) => value.pupilId));
     for (const pupil of longGone.filter((candidate) => candidate.schoolId === schoolId)) {
       if (kept.has(pupil.pupilId)) continue;

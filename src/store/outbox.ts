@@ -136,9 +136,11 @@ export class Outbox {
     return all;
   }
 
-  /** Deletes the messages about a subject (a case), sent or not: for erasure and retention. */
-  async deleteSubject(subject: string): Promise<number> {
-    const doomed = (await this.list()).filter((message) => message.subject === subject || message.subject.includes(`:${subject}`));
+  /** Deletes the messages about these subjects (cases), sent or not, in one pass: for erasure and retention. */
+  async deleteSubjects(subjects: ReadonlySet<string>): Promise<number> {
+    if (subjects.size === 0) return 0;
+    const about = (subject: string) => subjects.has(subject) || subject.split(":").some((part) => subjects.has(part));
+    const doomed = (await this.list()).filter((message) => about(message.subject));
     await deleteInBatches(this.table, doomed.map((message) => ({ partitionKey: PARTITION, rowKey: message.id })));
     return doomed.length;
   }
