@@ -120,11 +120,15 @@ function dayKey(events: readonly AbsenceEvent[]): string {
   return events.map(eventKey).sort().join("\n");
 }
 
-/** What is stored for the schools of a feed, as one line a day, to tell corrections from days read again. */
-async function storedDayKeys(store: Store, schoolIds: Iterable<string>): Promise<Map<string, string>> {
+/**
+ * What is stored for the schools of a feed on the days the feed covers, as one line a day, to tell corrections
+ * from days read again. A nightly delta of one day reads one day back, not the year.
+ */
+async function storedDayKeys(store: Store, schoolIds: Iterable<string>, between: { from: IsoDate; to: IsoDate } | undefined): Promise<Map<string, string>> {
   const known = new Map<string, string>();
+  if (!between) return known;
   for (const schoolId of schoolIds) {
-    for (const [pupilId, days] of await store.absence.listSchool(schoolId)) {
+    for (const [pupilId, days] of await store.absence.listSchool(schoolId, between)) {
       for (const day of days) known.set(`${pupilId}\u0000${day.date}`, dayKey(day.events));
     }
   }
@@ -136,7 +140,8 @@ async function storedDayKeys(store: Store, schoolIds: Iterable<string>): Promise
  * are not. In a dry run nothing is written; the days are returned so the rules can judge them as if stored.
  */
 async function importDays(store: Store, spill: DaySpill, schoolIds: string[], dryRun: boolean, summary: NightlySummary): Promise<SchoolPupilDay[]> {
-  const known = await storedDayKeys(store, schoolIds);
+  const between = spill.firstDate && spill.lastDate ? { from: spill.firstDate, to: spill.lastDate } : undefined;
+  const known = await storedDayKeys(store, schoolIds, between);
   const kept: SchoolPupilDay[] = [];
   for await (const bucket of spill.days()) {
     summary.duplicated += bucket.duplicated;

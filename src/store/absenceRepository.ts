@@ -36,14 +36,15 @@ export class AbsenceRepository {
     );
   }
 
-  /** Every stored day of a school's pupils, by pupil. */
-  async listSchool(schoolId: string): Promise<Map<string, PupilDay[]>> {
+  /** Every stored day of a school's pupils, by pupil; with `between`, only the days in that range (both ends included). */
+  async listSchool(schoolId: string, between?: { from: string; to: string }): Promise<Map<string, PupilDay[]>> {
     const byPupil = new Map<string, PupilDay[]>();
-    const entities = this.table.listEntities<PupilDayEntity>({ queryOptions: { filter: odata`PartitionKey eq ${schoolId}` } });
+    const filter = between ? odata`PartitionKey eq ${schoolId} and date ge ${between.from} and date le ${between.to}` : odata`PartitionKey eq ${schoolId}`;
+    const entities = this.table.listEntities<PupilDayEntity>({ queryOptions: { filter } });
     const seen = new Set<string>();
     for await (const entity of entities) {
       // The entity's own keys are the truth, whatever the storage did with the filter.
-      if (entity.partitionKey !== schoolId) continue;
+      if (entity.partitionKey !== schoolId || (between && (entity.date < between.from || entity.date > between.to))) continue;
       // A storage that pages wrongly (an emulator sharing a process with restify did) must fail, not hang.
       if (seen.has(entity.rowKey)) throw new Error(`storage returned absence day ${entity.rowKey} of ${schoolId} twice: its paging is broken`);
       seen.add(entity.rowKey);

@@ -34,20 +34,33 @@ export class PupilRepository {
     return this.storage.table("pupils");
   }
 
+  /** Stores the roster as read: only pupils that are new, changed, or back on the roster are written. */
   async saveAll(pupils: readonly Pupil[]): Promise<void> {
-    await upsertInBatches(
-      this.table,
-      pupils.map((pupil) => ({
-        partitionKey: pupil.schoolId,
-        rowKey: keyOf(pupil.pupilId),
-        pupilId: pupil.pupilId,
-        name: pupil.name,
-        group: pupil.group,
-        grade: pupil.grade,
-        contactTeacherIds: JSON.stringify(pupil.contactTeacherIds),
-        enrolledFrom: pupil.enrolledFrom ?? "",
-      })),
-    );
+    const stored = new Map<string, PupilEntity>();
+    for await (const entity of this.table.listEntities<PupilEntity>()) stored.set(`${entity.partitionKey}|${entity.rowKey}`, entity);
+    const entities = pupils.map((pupil) => ({
+      partitionKey: pupil.schoolId,
+      rowKey: keyOf(pupil.pupilId),
+      pupilId: pupil.pupilId,
+      name: pupil.name,
+      group: pupil.group,
+      grade: pupil.grade,
+      contactTeacherIds: JSON.stringify(pupil.contactTeacherIds),
+      enrolledFrom: pupil.enrolledFrom ?? "",
+    }));
+    const unchanged = (entity: (typeof entities)[number]) => {
+      const before = stored.get(`${entity.partitionKey}|${entity.rowKey}`);
+      return (
+        before !== undefined &&
+        !before.leftOn &&
+        before.name === entity.name &&
+        before.group === entity.group &&
+        (before.grade ?? undefined) === entity.grade &&
+        before.contactTeacherIds === entity.contactTeacherIds &&
+        (before.enrolledFrom ?? "") === entity.enrolledFrom
+      );
+    };
+    await upsertInBatches(this.table, entities.filter((entity) => !unchanged(entity)));
   }
 
   async get(schoolId: string, pupilId: string): Promise<Pupil | undefined> {
