@@ -2,6 +2,7 @@ import type { SchoolCalendar } from "./calendar";
 import type { IsoDate } from "./dates";
 import { highestStep, type Finding } from "./rules/finding";
 import { taskForStep, type Answers, type TaskId } from "./routine";
+import { severityOf } from "./severity";
 
 /** Waiting for an answer to the current task, watching (no task due), or closed. */
 export type CaseStage = "awaiting-answer" | "monitoring" | "closed";
@@ -170,12 +171,10 @@ export function remindOrEscalate(absenceCase: AbsenceCase, input: { asOf: IsoDat
 
   if (task.dueOn <= input.asOf) {
     if (task.escalatedAt) return absenceCase;
-    return {
-      ...absenceCase,
-      escalatedTo: input.leaderIds,
-      current: { ...task, escalatedAt: input.now.toISOString() },
-      pendingNotices: [...absenceCase.pendingNotices, ...input.leaderIds.map((leader) => notice("escalation", leader))],
-    };
+    const escalated: AbsenceCase = { ...absenceCase, escalatedTo: input.leaderIds, current: { ...task, escalatedAt: input.now.toISOString() } };
+    // Only a case of high severity is told to the leaders at once; the others wait for the daily digest, ordered by severity.
+    if (severityOf(escalated, { today: input.deliveryDay, calendar: input.calendar }).level !== "high") return escalated;
+    return { ...escalated, pendingNotices: [...absenceCase.pendingNotices, ...input.leaderIds.map((leader) => notice("escalation", leader))] };
   }
   if (input.deliveryDay >= task.dueOn && !task.remindersSent.includes("due")) {
     return {

@@ -1,4 +1,5 @@
 import type { Rule, Window } from "../domain/rules/definitions";
+import type { Severity, SeverityFact } from "../domain/severity";
 import type { Finding } from "../domain/rules/finding";
 import { formatDate, formatNumber, translator, type Locale, type MessageKey } from "./index";
 
@@ -76,4 +77,37 @@ export function explainFinding(finding: Finding, locale: Locale): string {
 /** The explanation and the rule behind it, as one line for a card or a list. */
 export function explainWithRule(finding: Finding, locale: Locale): string {
   return translator(locale)("explain.line", { explanation: explainFinding(finding, locale), ruleId: finding.ruleId, rule: describeRule(finding.rule, locale) });
+}
+
+/** How many facts the one-line severity shows: enough to agree with the order, short enough for a phone. */
+const SEVERITY_FACTS_SHOWN = 4;
+
+function severityFactText(fact: SeverityFact, locale: Locale): string {
+  const t = translator(locale);
+  switch (fact.kind) {
+    case "percent":
+      return fact.schoolDays >= 10 && fact.schoolDays % 5 === 0
+        ? t("severity.fact.percentWeeks", { percent: fact.percent, weeks: fact.schoolDays / 5 })
+        : t("severity.fact.percentDays", { percent: fact.percent, days: fact.schoolDays });
+    case "rising":
+      return t("severity.fact.rising");
+    case "streak":
+      return t("severity.fact.streak", { days: fact.days });
+    case "step":
+      return t("severity.fact.step", { step: fact.step });
+    case "overdue":
+      return fact.schoolDays === 1 ? t("severity.fact.overdueOne") : t("severity.fact.overdue", { days: fact.schoolDays });
+    case "open-long":
+      return t("severity.fact.openLong", { days: fact.schoolDays });
+    case "escalated":
+      return t("severity.fact.escalated");
+  }
+}
+
+/** A case's severity in one line: "Høy: 35 % siste 4 uker, økende, 6 dager på rad". */
+export function explainSeverity(severity: Severity, locale: Locale): string {
+  const t = translator(locale);
+  const level = t(`severity.${severity.level}`);
+  const facts = severity.facts.slice(0, SEVERITY_FACTS_SHOWN).map((fact) => severityFactText(fact, locale));
+  return facts.length === 0 ? level : t("severity.line", { level, facts: facts.join(", ") });
 }

@@ -8,6 +8,7 @@ import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
 import type { Pupil } from "../domain/roster";
 import { judgePupil } from "../domain/rules/engine";
+import type { Finding } from "../domain/rules/finding";
 import { DEFAULT_SETTINGS_DOCUMENT, settingsForSchool, settingsFromOrganisation, taskDeadlines, type Settings, type SettingsDocument } from "../domain/settings";
 import { readAbsenceFeed, type AbsenceFeed } from "../feeds/absenceFeed";
 import { FeedMappingSchema } from "../feeds/mapping";
@@ -301,8 +302,9 @@ async function evaluateSchool(input: {
   for (const pupil of pupils) {
     const open = openByPupil.get(pupil.pupilId);
     const lastClosed = lastClosedByPupil.get(pupil.pupilId);
+    const findings = judgePupil(judging, snapshot.recordOf(pupil));
     const decision = decideCase({
-      findings: judgePupil(judging, snapshot.recordOf(pupil)),
+      findings,
       openCase: open?.value,
       lastClosed,
       schoolDaysSinceClosed: lastClosed?.closedOn ? calendar.schoolDaysBetween(lastClosed.closedOn, asOf) : undefined,
@@ -319,6 +321,11 @@ async function evaluateSchool(input: {
       const etag = dryRun ? "*" : await store.cases.update(decision.absenceCase, open.etag);
       await audit(deps, dryRun, "case.advanced", decision.absenceCase, { step: open.value.step });
       openByPupil.set(pupil.pupilId, { value: decision.absenceCase, etag });
+    } else if (open && findings.length > 0 && sameFindings(open.value.findings, findings) === false) {
+      // Tonight's numbers, so that the case's severity (and the order of every list) follows the absence.
+      const refreshed = { ...open.value, findings };
+      const etag = dryRun ? open.etag : await store.cases.update(refreshed, open.etag);
+      openByPupil.set(pupil.pupilId, { value: refreshed, etag });
     }
   }
 
@@ -363,6 +370,11 @@ async function evaluateSchool(input: {
     if (dryRun) summary.notificationsQueued += value.pendingNotices.length;
     else summary.notificationsQueued += (await handOverNotices(store, value, etag, clock.now())).queued;
   }
+}
+
+function sameFindings(before: readonly Finding[], after: readonly Finding[]): boolean {
+  const key = (findings: readonly Finding[]) => findings.map((finding) => `${finding.ruleId}:${finding.value}:${finding.count}:${finding.from}:${finding.to}`).join("|");
+  return key(before) === key(after);
 }
 
 async function audit(deps: NightlyDependencies, dryRun: boolean, action: string, absenceCase: AbsenceCase, before: unknown): Promise<void> {

@@ -3,7 +3,7 @@ import type { TaskState } from "../domain/cases";
 import { calendarOf } from "../domain/organisation";
 import { ROUTINE, SHORT_NOTE, type AnswerProblem, type Question } from "../domain/routine";
 import { formatDate, formatDateTime, formatNumber, translator, type Locale, type MessageKey } from "../i18n";
-import { explainWithRule } from "../i18n/explain";
+import { explainSeverity, explainWithRule } from "../i18n/explain";
 import type { CaseView } from "./caseView";
 import answeredTemplate from "./templates/answered.json";
 import listTemplate from "./templates/list.json";
@@ -26,7 +26,7 @@ function header(view: CaseView, step: number, taskId: string) {
   const t = translator(view.locale);
   return {
     subtitle: t("card.subtitle", { step, task: t(`task.${taskId}` as MessageKey) }),
-    reasons: view.absenceCase.findings.map((finding) => explainWithRule(finding, view.locale)),
+    reasons: [explainSeverity(view.severity, view.locale), ...view.absenceCase.findings.map((finding) => explainWithRule(finding, view.locale))],
   };
 }
 

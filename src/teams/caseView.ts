@@ -2,6 +2,7 @@ import type { AbsenceCase } from "../domain/cases";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, findSchool, type Organisation, type School } from "../domain/organisation";
 import type { Pupil } from "../domain/roster";
+import { severityOf, type Severity } from "../domain/severity";
 import { DEFAULT_SETTINGS_DOCUMENT, settingsForSchool, type Settings } from "../domain/settings";
 import type { Locale } from "../i18n";
 import type { Store } from "../store";
@@ -19,6 +20,8 @@ export interface CaseView {
   today: IsoDate;
   /** Display names of the contact teachers, where the bot knows them. */
   teacherNames: string[];
+  /** How urgent the case is tonight, for the one line at the top of its cards. */
+  severity: Severity;
   /** Attendance before and since the measures started, for the evaluation card. */
   measuresEffect?: { since: IsoDate; before: number; beforeDays: number; after: number; afterDays: number } | undefined;
 }
@@ -59,6 +62,7 @@ export async function loadCaseView(store: Store, stored: StoredCase, locale: Loc
     locale,
     today,
     teacherNames,
+    severity: severityOf(absenceCase, { today, calendar: calendarOf(school) }),
     measuresEffect,
   };
 }

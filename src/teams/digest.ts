@@ -1,21 +1,24 @@
 import type { AbsenceCase } from "../domain/cases";
 import { addDays, dateInZone } from "../domain/dates";
-import { findSchool } from "../domain/organisation";
+import { calendarOf, findSchool } from "../domain/organisation";
+import { severityOf, sortBySeverity, type Severity } from "../domain/severity";
+import { explainSeverity } from "../i18n/explain";
 import type { Pupil } from "../domain/roster";
 import { formatDate, translator, type Locale, type MessageKey } from "../i18n";
 import type { Store } from "../store";
 import type { OutboxMessage } from "../store/outbox";
 import { pagedListCards, type AdaptiveCard, type ListModel } from "./cards";
 
-/** A case as a row of a list: the pupil, and what is due or that it is being watched. */
-export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, locale: Locale) {
+/** A case as a row of a list: the pupil, how severe (in one line), and what is due or that it is being watched. */
+export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, locale: Locale, severity?: Severity) {
   const t = translator(locale);
   const task = absenceCase.current;
+  const due = task
+    ? t("digest.row.task", { step: absenceCase.step, task: t(`task.${task.task}` as MessageKey), dueOn: formatDate(locale, task.dueOn) })
+    : t("digest.row.monitoring", { step: absenceCase.step });
   return {
     title: t("digest.row.case", { name: pupil?.name ?? absenceCase.pupilId, group: pupil?.group ?? "" }),
-    detail: task
-      ? t("digest.row.task", { step: absenceCase.step, task: t(`task.${task.task}` as MessageKey), dueOn: formatDate(locale, task.dueOn) })
-      : t("digest.row.monitoring", { step: absenceCase.step }),
+    detail: severity ? `${explainSeverity(severity, locale)} · ${due}` : due,
   };
 }
 
@@ -39,7 +42,11 @@ export async function renderDigest(store: Store, message: OutboxMessage, locale:
   const overdue = open.filter((absenceCase) => absenceCase.current && absenceCase.current.dueOn < today).sort((a, b) => (a.current?.dueOn ?? "").localeCompare(b.current?.dueOn ?? ""));
   const escalated = open.filter((absenceCase) => absenceCase.current?.escalatedAt);
   const closedLastWeek = all.filter((absenceCase) => absenceCase.closedOn && absenceCase.closedOn >= addDays(today, -7));
-  const row = (absenceCase: AbsenceCase) => caseRow(absenceCase, pupilById.get(absenceCase.pupilId), locale);
+  const calendar = calendarOf(school);
+  const severities = new Map(open.map((absenceCase) => [absenceCase.caseId, severityOf(absenceCase, { today, calendar })]));
+  const severity = (absenceCase: AbsenceCase) => severities.get(absenceCase.caseId) ?? severityOf(absenceCase, { today, calendar });
+  const row = (absenceCase: AbsenceCase) => caseRow(absenceCase, pupilById.get(absenceCase.pupilId), locale, severity(absenceCase));
+  const mostSevereFirst = (cases: AbsenceCase[]) => sortBySeverity(cases, severity);
 
   const byGroup = new Map<string, Map<number, number>>();
   for (const absenceCase of open) {
@@ -67,8 +74,9 @@ export async function renderDigest(store: Store, message: OutboxMessage, locale:
     subtitle: "",
     facts,
     sections: [
-      { heading: t("digest.section.overdue"), rows: overdue.map(row), empty: t("digest.empty") },
-      { heading: t("digest.section.new"), rows: fresh.map(row), empty: t("digest.empty") },
+      { heading: t("digest.section.escalated"), rows: mostSevereFirst(escalated).map(row), empty: t("digest.empty") },
+      { heading: t("digest.section.overdue"), rows: mostSevereFirst(overdue.filter((absenceCase) => !absenceCase.current?.escalatedAt)).map(row), empty: t("digest.empty") },
+      { heading: t("digest.section.new"), rows: mostSevereFirst(fresh).map(row), empty: t("digest.empty") },
       { heading: t("digest.section.groups"), rows: groups, empty: t("digest.empty") },
     ],
     footer: "",

@@ -4,6 +4,7 @@ import type { BotServer } from "../../src/teams/botServer";
 import { TASK_VERB } from "../../src/teams/cards";
 import type { Store } from "../../src/store";
 import { cardAction, installationAdd, personalConversationId, postActivity } from "../harness/activities";
+import { queueDigests } from "../../src/jobs/digests";
 import { nightly, startTestBot } from "../harness/bot";
 import { LoopbackConnector } from "../harness/loopbackConnector";
 import { DEPUTY, LEADER, OTHER_TEACHER, TEACHER, writeMunicipality, type MunicipalityFiles } from "../harness/municipality";
@@ -163,7 +164,7 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     assert.equal(afterSecond?.value.done[0]?.answers?.pupilHeard, "yes");
   });
 
-  it("escalates an unanswered case to each of the school's leaders once the deadline has passed", async () => {
+  it("tells the school's leaders of an unanswered case once the deadline has passed: in the daily digest, most severe first, unless it is severe", async () => {
     await install(TEACHER, LEADER, DEPUTY);
     const input = { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation };
     await nightly(store, { ...input, asOf: "2026-11-20" });
@@ -181,16 +182,17 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
     const wednesday = await nightly(store, input);
     assert.equal(wednesday.asOf, "2026-11-25");
     assert.equal(wednesday.casesEscalated, 2, "both P1 and P4 were opened on the 20th and are unanswered");
-    assert.equal(wednesday.notificationsQueued, 4, "two cases to two leaders");
+    assert.equal(wednesday.notificationsQueued, 0, "neither is severe: no message of its own to the leaders");
 
-    await bot.sender.drain();
-    assert.equal(connector.cards(personalConversationId(LEADER)).length, 0, "not before the delivery hours (08:00 in Oslo)");
     clock.setSystemTime(new Date("2026-11-26T07:30:00Z"));
+    assert.equal(await queueDigests({ store, clock: { now: () => new Date() } }), 2, "the daily digest, one for each leader");
     await bot.sender.drain();
     for (const leader of [LEADER, DEPUTY]) {
       const cards = connector.cards(personalConversationId(leader)).map(texts);
-      assert.equal(cards.length, 2);
-      assert.ok(cards.some((card) => card.includes("Ubesvart sak: Emma Eksempel (7B, Testvik skole)") && card.includes("innen fristen 25.11.2026")));
+      assert.equal(cards.length, 1, "the digest, not one card per case");
+      const digest = cards[0] ?? "";
+      const escalated = digest.slice(digest.indexOf("Meldt til ledelsen"), digest.indexOf("Ubesvart etter fristen", digest.indexOf("Meldt til ledelsen")));
+      assert.match(escalated, /Liam Lund \(7A\).*Middels: 13 % siste 8 skoledager, svar én skoledag over fristen.*Emma Eksempel \(7B\).*Middels: 10 % siste 4 uker/s, "P4 (13 % of the 8 school days since enrolment, as of tonight) before P1 (10 %), each with its severity in one line");
     }
 
     clock.setSystemTime(new Date("2026-11-27T04:30:00Z"));

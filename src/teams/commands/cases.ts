@@ -1,7 +1,10 @@
 import { dateInZone } from "../../domain/dates";
+import { calendarOf } from "../../domain/organisation";
+import { severityOf, sortBySeverity } from "../../domain/severity";
 import { formatDate, translator, type Locale } from "../../i18n";
 import { listCard } from "../cards";
 import { caseRow } from "../digest";
+import { explainSeverity } from "../../i18n/explain";
 import type { Command } from "./command";
 
 /** "mine saker": a teacher's open cases with what is due; a leader's school's. */
@@ -19,18 +22,28 @@ export const myCases: Command = {
     const sections = [];
     const open = await store.cases.listOpen();
     const row = (schoolId: string, pupilId: string) => pupilById.get(`${schoolId}\u0000${pupilId}`);
+    const calendars = new Map(organisation.schools.map((school) => [school.id, calendarOf(school)]));
+    const severities = new Map(
+      open.flatMap((stored) => {
+        const calendar = calendars.get(stored.value.schoolId);
+        return calendar ? [[stored.value.caseId, severityOf(stored.value, { today, calendar })] as const] : [];
+      }),
+    );
     const describe = (absenceCase: (typeof open)[number]["value"]) => {
       const base = caseRow(absenceCase, row(absenceCase.schoolId, absenceCase.pupilId), locale);
       const task = absenceCase.current;
-      if (!task) return { ...base, detail: t("mycases.monitoring") };
-      const key = task.dueOn < today ? "mycases.overdue" : "mycases.due";
-      return { ...base, detail: t(key, { task: t(`task.${task.task}` as "task.meeting"), dueOn: formatDate(locale, task.dueOn) }) };
+      const what = task
+        ? t(task.dueOn < today ? "mycases.overdue" : "mycases.due", { task: t(`task.${task.task}` as "task.meeting"), dueOn: formatDate(locale, task.dueOn) })
+        : t("mycases.monitoring");
+      const severity = severities.get(absenceCase.caseId);
+      return { ...base, detail: severity ? `${explainSeverity(severity, locale)} · ${what}` : what };
     };
-    const byDue = (a: (typeof open)[number], b: (typeof open)[number]) => (a.value.current?.dueOn ?? "9999").localeCompare(b.value.current?.dueOn ?? "9999");
-    const mine = open.filter((stored) => row(stored.value.schoolId, stored.value.pupilId)?.contactTeacherIds.includes(userId)).sort(byDue);
+    // Most severe first; without a calendar for the school (it left the organisation file), last.
+    const ordered = (cases: typeof open) => sortBySeverity(cases, (stored) => severities.get(stored.value.caseId) ?? { level: "low", score: -1, facts: [] });
+    const mine = ordered(open.filter((stored) => row(stored.value.schoolId, stored.value.pupilId)?.contactTeacherIds.includes(userId)));
     if (mine.length > 0) sections.push({ heading: t("mycases.title", { count: mine.length }), rows: mine.map((stored) => describe(stored.value)), empty: "" });
     for (const school of organisation.schools.filter((candidate) => led.has(candidate.id))) {
-      const cases = open.filter((stored) => stored.value.schoolId === school.id).sort(byDue);
+      const cases = ordered(open.filter((stored) => stored.value.schoolId === school.id));
       sections.push({ heading: t("mycases.school", { school: school.name, count: cases.length }), rows: cases.map((stored) => describe(stored.value)), empty: t("digest.empty") });
     }
     if (sections.length === 0) return t("mycases.none");
