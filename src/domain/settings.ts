@@ -17,6 +17,13 @@ export const RoutineSettingsSchema = z
     evaluationAfterSchoolDays: schoolDays(10, "school days from the meeting to the evaluation, when the card does not say (about two weeks)"),
     evaluationDeadlineSchoolDays: schoolDays(3, "school days to record the evaluation after its date"),
     referralDeadlineSchoolDays: schoolDays(5, "school days to record the guardians' consent and the referral to the resource team"),
+    dailyNudgeCap: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(10)
+      .describe("new cases a contact teacher is asked about per school day at most; the rest are asked the next school days, most severe first"),
     deliveryHours: z
       .object({ from: clockTime.default("08:00"), to: clockTime.default("16:00") })
       .strict()

@@ -6,8 +6,11 @@ import { closeCase, decideCase, reassign, remindOrEscalate, type AbsenceCase } f
 import { localInstant, nextDeliveryTime, nextSchoolDay } from "../domain/delivery";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
+import type { SchoolCalendar } from "../domain/calendar";
 import type { Pupil } from "../domain/roster";
+import { NudgeBudget } from "../domain/nudgeBudget";
 import { judgePupil } from "../domain/rules/engine";
+import { severityOf, sortBySeverity } from "../domain/severity";
 import type { Finding } from "../domain/rules/finding";
 import { DEFAULT_SETTINGS_DOCUMENT, settingsForSchool, settingsFromOrganisation, taskDeadlines, type Settings, type SettingsDocument } from "../domain/settings";
 import { readAbsenceFeed, type AbsenceFeed } from "../feeds/absenceFeed";
@@ -248,9 +251,10 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     }
     const document = stored?.document ?? fileSettings;
     summary.settingsVersion = stored?.version ?? 0;
+    const budget = new NudgeBudget(await scheduledNudges(store, asOf, organisation.timeZone));
     for (const school of organisation.schools) {
       const settings = settingsForSchool(document, school.id);
-      await evaluateSchool({ deps, summary, school, settings, asOf, timeZone: organisation.timeZone, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), allPupils: roster.pupils, feedDays });
+      await evaluateSchool({ deps, summary, school, settings, asOf, timeZone: organisation.timeZone, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), allPupils: roster.pupils, feedDays, budget });
     }
     summary.ok = true;
     if (!dryRun) {
@@ -285,6 +289,8 @@ async function evaluateSchool(input: {
   /** The whole roster, to tell a pupil who moved to another school from one who left. */
   allPupils: Pupil[];
   feedDays: SchoolPupilDay[];
+  /** New-case messages per teacher and day, across the run's schools. */
+  budget: NudgeBudget;
 }): Promise<void> {
   const { deps, summary, school, settings, asOf, dryRun, pupils } = input;
   const { store, clock } = deps;
@@ -366,10 +372,34 @@ async function evaluateSchool(input: {
     if (after.pendingNotices.length > 0) touched.push({ value: after, etag: stored.etag });
   }
 
-  for (const { value, etag } of touched) {
-    if (dryRun) summary.notificationsQueued += value.pendingNotices.length;
-    else summary.notificationsQueued += (await handOverNotices(store, value, etag, clock.now())).queued;
+  // Most severe first: when a teacher has more new cases than the daily cap, the least severe wait for the next days.
+  const severity = (entry: (typeof touched)[number]) => severityOf(entry.value, { today: deliveryDay, calendar });
+  for (const { value, etag } of sortBySeverity(touched, severity)) {
+    const capped = withinDailyCap(value, { budget: input.budget, deliveryDay, calendar, cap: settings.routine.dailyNudgeCap, timeZone, hours: settings.routine.deliveryHours });
+    if (dryRun) summary.notificationsQueued += capped.pendingNotices.length;
+    else summary.notificationsQueued += (await handOverNotices(store, capped, etag, clock.now())).queued;
   }
+}
+
+/**
+ * A new case's first card counts against its teacher's daily cap; past the cap it is delivered on the first school
+ * day with room, in the delivery hours. Reminders, escalations and later tasks are not new nudges.
+ */
+function withinDailyCap(absenceCase: AbsenceCase, input: { budget: NudgeBudget; deliveryDay: IsoDate; calendar: SchoolCalendar; cap: number; timeZone: string; hours: { from: string; to: string } }): AbsenceCase {
+  if (!absenceCase.pendingNotices.some((notice) => notice.kind === "task")) return absenceCase;
+  const pendingNotices = absenceCase.pendingNotices.map((notice) => {
+    if (notice.kind !== "task") return notice;
+    const day = input.budget.place(notice.recipientId, input.deliveryDay, input.calendar, input.cap);
+    if (day === input.deliveryDay) return notice;
+    return { ...notice, deliverFrom: nextDeliveryTime({ now: localInstant(day, "00:00", input.timeZone), calendar: input.calendar, timeZone: input.timeZone, hours: input.hours }).toISOString() };
+  });
+  return { ...absenceCase, pendingNotices };
+}
+
+/** New-case messages already queued for the delivery day judged tonight or later, by teacher and local day. */
+async function scheduledNudges(store: Store, asOf: IsoDate, timeZone: string): Promise<{ recipientId: string; day: IsoDate }[]> {
+  const from = localInstant(addDays(asOf, 1), "00:00", timeZone);
+  return (await store.outbox.listKindFrom("task", from)).map((message) => ({ recipientId: message.recipientId, day: dateInZone(new Date(message.notBefore), timeZone) }));
 }
 
 function sameFindings(before: readonly Finding[], after: readonly Finding[]): boolean {

@@ -130,6 +130,16 @@ export class Outbox {
     return due.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  /** The messages of one kind due at or after `from`, sent or not: what is already planned for a day. */
+  async listKindFrom(kind: MessageKind, from: Date): Promise<OutboxMessage[]> {
+    const at = from.toISOString();
+    const found: OutboxMessage[] = [];
+    for await (const entity of this.table.listEntities<OutboxEntity>({ queryOptions: { filter: odata`kind eq ${kind} and notBefore ge ${at}` } })) {
+      if (entity.kind === kind && entity.notBefore >= at) found.push(fromEntity(entity));
+    }
+    return found;
+  }
+
   async list(): Promise<OutboxMessage[]> {
     const all: OutboxMessage[] = [];
     for await (const entity of this.table.listEntities<OutboxEntity>()) all.push(fromEntity(entity));
