@@ -11,7 +11,7 @@ import { RULE_KINDS, RuleSchema, schemaOfKind, type RuleKind } from "../src/doma
 import { judgeRule } from "../src/domain/rules/engine";
 import { PRESET_NAMES, PRESETS } from "../src/domain/rules/presets";
 import { fieldsOf } from "../src/domain/schemaFields";
-import { SettingsSchema } from "../src/domain/settings";
+import { ReturnToSchoolSchema, SettingsSchema } from "../src/domain/settings";
 import { describeRule, explainFinding } from "../src/i18n/explain";
 
 const calendar = new SchoolCalendar({ schoolYear: { from: "2026-08-17", to: "2027-06-18" }, closed: [{ from: "2026-10-05", to: "2026-10-09" }] });
@@ -77,7 +77,7 @@ export function renderRulesDoc(): string {
     "|---|---|---|---|",
   ];
   for (const field of fieldsOf(SettingsSchema)) {
-    if (field.name === "rules" || field.name === "routine") continue;
+    if (field.name === "rules" || field.name === "routine" || field.name === "returnToSchool") continue;
     lines.push(`| \`${field.name}\` | ${cell(field.type)} | ${cell(field.defaultValue)} | ${field.description} |`);
   }
   lines.push("", "Windows: `{ \"type\": \"rolling\", \"schoolDays\": N }` (the last N school days up to the day judged) or", "`{ \"type\": \"calendar\", \"period\": \"month\" | \"term\" | \"school-year\" }` (the period so far; the autumn term runs from", "August, the spring term from January).", "");
@@ -115,6 +115,21 @@ export function renderRulesDoc(): string {
     lines.push("");
   }
   lines.push(
+    "## Return to school",
+    "",
+    "A pupil present (no whole-day absence) on the day judged, after a long absence that ended the school day before",
+    "(closed days in between do not count), is back at school: the contact teacher gets the routine's return questions",
+    "on the open case, or on a new case (concern `return-to-school`), and the case is not closed at an evaluation until",
+    "the absence has gone down. Settings under `returnToSchool`; the deadline is `routine.returnDeadlineSchoolDays`.",
+    "",
+    "| setting | type | default | what it does |",
+    "|---|---|---|---|",
+  );
+  for (const field of fieldsOf(ReturnToSchoolSchema)) {
+    lines.push(`| \`returnToSchool.${field.name}\` | ${cell(field.type)} | ${cell(field.defaultValue)} | ${field.description} |`);
+  }
+  lines.push(
+    "",
     "## Per-school overrides",
     "",
     "The municipality's settings apply to every school; a school can change numbers of a rule by its id, add rules of",

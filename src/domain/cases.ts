@@ -1,8 +1,9 @@
 import type { SchoolCalendar } from "./calendar";
 import type { IsoDate } from "./dates";
 import { highestStep, type Finding } from "./rules/finding";
-import { taskForStep, type Answers, type TaskId } from "./routine";
 import { severityOf } from "./severity";
+import type { ReturnToSchool } from "./returnToSchool";
+import { taskForStep, type AnswerProblem, type Answers, type TaskId } from "./routine";
 
 /** Waiting for an answer to the current task, watching (no task due), or closed. */
 export type CaseStage = "awaiting-answer" | "monitoring" | "closed";
@@ -66,6 +67,8 @@ export interface AbsenceCase {
   done: TaskState[];
   /** When the measures agreed in the meeting started, for the before/after numbers at the evaluation. */
   measuresStartedOn?: IsoDate | undefined;
+  /** The pupil's latest return to school after a long absence; the case is not closed until attendance held. */
+  returned?: ReturnToSchool | undefined;
   escalatedTo?: string[] | undefined;
   closedOn?: IsoDate | undefined;
   closeReason?: CloseReason | undefined;
@@ -75,6 +78,8 @@ export interface AbsenceCase {
 
 /** The concern the absence rules raise; later concerns (return to school, ...) get their own. */
 export const CONCERNING_ABSENCE = "concerning-absence";
+/** The concern of a case opened because a pupil came back after a long absence. */
+export const RETURN_TO_SCHOOL = "return-to-school";
 
 /** The numbers of the routine that case transitions need. */
 export interface RoutineClock {
@@ -149,6 +154,8 @@ function retire(absenceCase: AbsenceCase, asOf: IsoDate): TaskState[] {
 export function advance(absenceCase: AbsenceCase, input: { findings: Finding[]; teacherIds: string[]; asOf: IsoDate; routine: RoutineClock }): AbsenceCase {
   const step = highestStep(input.findings);
   if (step <= absenceCase.step) return absenceCase;
+  // The absence before a return keeps the rules firing for weeks; the return plan is the next step, not a meeting.
+  if (absenceCase.current?.task === "return") return { ...absenceCase, step, findings: input.findings, teacherIds: input.teacherIds };
   const climbed: AbsenceCase = { ...absenceCase, step, findings: input.findings, teacherIds: input.teacherIds, done: retire(absenceCase, input.asOf), current: undefined };
   return startTask(climbed, taskForStep(step), step, input.asOf, input.routine);
 }
@@ -197,7 +204,8 @@ export function remindOrEscalate(absenceCase: AbsenceCase, input: { asOf: IsoDat
 /**
  * The contact teacher's answer to the current task, and what the routine does next:
  * follow-up -> the meeting when the case is at step 2 or higher, else watching;
- * meeting -> the evaluation on the agreed date; evaluation -> continue or change (another evaluation), close, or
+ * meeting -> the evaluation on the agreed date; return -> the evaluation on the agreed date, with the return as the
+ * start of the measures; evaluation -> continue or change (another evaluation), close, or
  * refer to the resource team; referral -> the summary goes to the resource team when the guardians consented.
  */
 export function answerTask(absenceCase: AbsenceCase, input: { answers: Answers; answeredBy: string; now: Date; today: IsoDate; routine: RoutineClock; resourceTeamId?: string | undefined; evaluationDeliverFrom?: (date: IsoDate) => string }): AbsenceCase {
@@ -222,6 +230,10 @@ export function answerTask(absenceCase: AbsenceCase, input: { answers: Answers; 
       const on = evaluationOn(answers.nextEvaluationOn);
       const restarted = decision === "change" ? { ...base, measuresStartedOn: today } : base;
       return startTask(restarted, "evaluation", task.step, on, routine, input.evaluationDeliverFrom?.(on));
+    }
+    case "return": {
+      const on = evaluationOn(answers.evaluationOn);
+      return startTask({ ...base, measuresStartedOn: absenceCase.returned?.on ?? today }, "evaluation", task.step, on, routine, input.evaluationDeliverFrom?.(on));
     }
     case "referral":
       if (answers.consent !== "given" || !input.resourceTeamId) return base;
@@ -284,4 +296,76 @@ export function decideCase(input: {
     return { action: "cooling-down", until: input.lastClosed.closedOn };
   }
   return { action: "open", absenceCase: openCase({ ...newCase, findings }) };
+}
+
+/**
+ * A pupil came back after a long absence: the contact teacher is asked the return questions at the case's step, and
+ * the current task is superseded (an unanswered return task stays; the newer return replaces the one it shows).
+ * A return already known (its stretch began before the case's last return) changes nothing.
+ */
+export function startReturn(absenceCase: AbsenceCase, input: { returned: ReturnToSchool; teacherIds: string[]; asOf: IsoDate; routine: RoutineClock }): AbsenceCase {
+  if (!isNewReturn(absenceCase, input.returned)) return absenceCase;
+  if (absenceCase.current?.task === "return") return { ...absenceCase, returned: input.returned };
+  const retired = absenceCase.current?.serial;
+  const returning: AbsenceCase = {
+    ...absenceCase,
+    returned: input.returned,
+    teacherIds: input.teacherIds,
+    done: retire(absenceCase, input.asOf),
+    current: undefined,
+    // A card for the superseded task that has not gone out yet would only be dropped at send time.
+    pendingNotices: absenceCase.pendingNotices.filter((notice) => notice.serial !== retired),
+  };
+  return startTask(returning, "return", absenceCase.step, input.asOf, input.routine);
+}
+
+function isNewReturn(absenceCase: AbsenceCase | undefined, returned: ReturnToSchool): boolean {
+  const known = absenceCase?.returned;
+  return !known || returned.stretch.from > known.on;
+}
+
+export type ReturnDecision = { action: "none" } | { action: "return"; absenceCase: AbsenceCase } | { action: "open"; absenceCase: AbsenceCase };
+
+/**
+ * What a return to school means for a pupil: the open case gets the return task, or a new case opens for it (one
+ * open case per pupil; the cool-down after a closed case does not hold back a return, but a return already
+ * followed up in the last case does not open another).
+ */
+export function decideReturn(input: {
+  returned: ReturnToSchool | undefined;
+  openCase: AbsenceCase | undefined;
+  lastClosed: AbsenceCase | undefined;
+  newCase: Omit<Parameters<typeof openCase>[0], "findings">;
+}): ReturnDecision {
+  const { returned, openCase: current, newCase } = input;
+  if (!returned) return { action: "none" };
+  if (current) {
+    const changed = startReturn(current, { returned, teacherIds: newCase.teacherIds, asOf: newCase.asOf, routine: newCase.routine });
+    return changed === current ? { action: "none" } : { action: "return", absenceCase: changed };
+  }
+  if (!isNewReturn(input.lastClosed, returned)) return { action: "none" };
+  const empty: AbsenceCase = {
+    caseId: newCase.caseId,
+    schoolId: newCase.schoolId,
+    pupilId: newCase.pupilId,
+    concern: RETURN_TO_SCHOOL,
+    stage: "monitoring",
+    step: 1,
+    openedOn: newCase.asOf,
+    openedAt: newCase.now.toISOString(),
+    findings: [],
+    teacherIds: newCase.teacherIds,
+    done: [],
+    pendingNotices: [],
+  };
+  return { action: "open", absenceCase: startReturn(empty, { returned, teacherIds: newCase.teacherIds, asOf: newCase.asOf, routine: newCase.routine }) };
+}
+
+/**
+ * What the routine refuses in an answer beyond the questions' own checks: a case with a return to school is not
+ * closed at an evaluation unless attendance held (the absence went down).
+ */
+export function decisionProblems(absenceCase: AbsenceCase, answers: Answers): AnswerProblem[] {
+  if (absenceCase.current?.task !== "evaluation" || !absenceCase.returned) return [];
+  return answers.decision === "close" && answers.improved !== "yes" ? [{ questionId: "decision", problem: "attendance-not-held" }] : [];
 }

@@ -17,7 +17,7 @@ export interface Condition {
   oneOf: readonly string[];
 }
 
-export const TASK_IDS = ["follow-up", "meeting", "evaluation", "referral"] as const;
+export const TASK_IDS = ["follow-up", "meeting", "evaluation", "referral", "return"] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
 export interface RoutineTask {
@@ -89,6 +89,19 @@ export const ROUTINE: Record<TaskId, RoutineTask> = {
       { id: "referralSummary", type: "text", required: true, maxLength: 500 },
     ],
   },
+  /** Back at school after a long absence: asked at the case's own step (a case opened by the return starts at 1). */
+  return: {
+    id: "return",
+    step: 1,
+    actor: "contact-teacher",
+    questions: [
+      { id: "welcomeTalk", type: "choice", options: ["yes", "planned", "no"], required: true },
+      { id: "adjustedTimetable", type: "choice", options: ["yes", "no", "not-needed"], required: true },
+      { id: "dailyCheckIn", type: "choice", options: ["contact-teacher", "other-adult", "school-nurse", "other"], required: true },
+      { id: "dailyCheckInNote", type: "text", required: false, requiredWhen: { questionId: "dailyCheckIn", oneOf: ["other"] }, maxLength: SHORT_NOTE },
+      { id: "evaluationOn", type: "date", required: true, prefill: "evaluation" },
+    ],
+  },
 };
 
 /** The task a step of the ladder starts. */
@@ -100,7 +113,10 @@ export function taskForStep(step: number): TaskId {
 
 export type Answers = Record<string, string>;
 
-export type AnswerProblem = { questionId: string; problem: "required" | "invalid-option" | "invalid-date" | "future-date" | "too-long" | "past-date" };
+export type AnswerProblem = {
+  questionId: string;
+  problem: "required" | "invalid-option" | "invalid-date" | "future-date" | "too-long" | "past-date" | "attendance-not-held";
+};
 
 const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
 

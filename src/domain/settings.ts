@@ -24,6 +24,7 @@ export const RoutineSettingsSchema = z
       .max(50)
       .default(10)
       .describe("new cases a contact teacher is asked about per school day at most; the rest are asked the next school days, most severe first"),
+    returnDeadlineSchoolDays: schoolDays(3, "school days to record the plan for a pupil back after a long absence (welcome talk, timetable, daily check-in)"),
     deliveryHours: z
       .object({ from: clockTime.default("08:00"), to: clockTime.default("16:00") })
       .strict()
@@ -40,8 +41,29 @@ export function taskDeadlines(routine: RoutineSettings): Record<TaskId, number> 
     meeting: routine.meetingDeadlineSchoolDays,
     evaluation: routine.evaluationDeadlineSchoolDays,
     referral: routine.referralDeadlineSchoolDays,
+    return: routine.returnDeadlineSchoolDays,
   };
 }
+
+/** When a pupil counts as back at school after a long absence: either stretch, and present on the day judged. */
+export const ReturnToSchoolSchema = z
+  .object({
+    absentSchoolDaysInARow: z
+      .number()
+      .int()
+      .min(2)
+      .max(100)
+      .default(10)
+      .describe("whole school days absent in a row that count as a long absence (closed days in between do not break the row)"),
+    percentOverFourWeeks: z
+      .number()
+      .min(1)
+      .max(100)
+      .default(50)
+      .describe("or: this percentage of the last 20 school days absent whole days, the last of them the school day before the return"),
+  })
+  .strict();
+export type ReturnToSchoolSettings = z.infer<typeof ReturnToSchoolSchema>;
 
 const uniqueIds = (rules: readonly Rule[], ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
@@ -70,6 +92,7 @@ export const SettingsSchema = z
       .default(10)
       .describe("school days after a case is closed before a new case can open for the same pupil"),
     routine: RoutineSettingsSchema.default({}),
+    returnToSchool: ReturnToSchoolSchema.default({}).describe("when a pupil back after a long absence gets the routine's return questions"),
     paused: z.boolean().default(false).describe("while true, no new messages go out (e.g. during exam weeks); cases are still judged"),
     retentionDaysAfterClose: z
       .number()
@@ -91,6 +114,7 @@ export const SchoolOverrideSchema = z
     lessonsPerDay: z.number().int().min(1).max(12).optional(),
     cooldownSchoolDays: z.number().int().min(0).max(200).optional(),
     routine: z.record(z.string(), z.unknown()).optional(),
+    returnToSchool: z.record(z.string(), z.unknown()).optional(),
     paused: z.boolean().optional(),
   })
   .strict();
@@ -116,6 +140,7 @@ export const OrganisationSettingsSchema = z
     lessonsPerDay: z.unknown().optional(),
     cooldownSchoolDays: z.unknown().optional(),
     routine: z.unknown().optional(),
+    returnToSchool: z.unknown().optional(),
     paused: z.unknown().optional(),
     retentionDaysAfterClose: z.unknown().optional(),
     schools: z.unknown().optional(),
@@ -151,6 +176,7 @@ export function settingsForSchool(document: SettingsDocument, schoolId: string):
     lessonsPerDay: override.lessonsPerDay ?? base.lessonsPerDay,
     cooldownSchoolDays: override.cooldownSchoolDays ?? base.cooldownSchoolDays,
     routine: RoutineSettingsSchema.parse({ ...base.routine, ...override.routine }),
+    returnToSchool: ReturnToSchoolSchema.parse({ ...base.returnToSchool, ...override.returnToSchool }),
     paused: base.paused || (override.paused ?? false),
     retentionDaysAfterClose: base.retentionDaysAfterClose,
   };

@@ -2,13 +2,14 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { Clock } from "../clock";
 import type { AbsenceEvent, PupilDay } from "../domain/absence";
-import { closeCase, decideCase, reassign, remindOrEscalate, type AbsenceCase } from "../domain/cases";
+import { closeCase, decideCase, decideReturn, reassign, remindOrEscalate, type AbsenceCase } from "../domain/cases";
 import { localInstant, nextDeliveryTime, nextSchoolDay } from "../domain/delivery";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
 import type { SchoolCalendar } from "../domain/calendar";
 import type { Pupil } from "../domain/roster";
 import { NudgeBudget } from "../domain/nudgeBudget";
+import { detectReturn } from "../domain/returnToSchool";
 import { judgePupil } from "../domain/rules/engine";
 import { severityOf, sortBySeverity } from "../domain/severity";
 import type { Finding } from "../domain/rules/finding";
@@ -65,6 +66,8 @@ export interface NightlySummary {
   casesOpened: number;
   casesAdvanced: number;
   casesEscalated: number;
+  /** Pupils back at school after a long absence whose contact teacher got the return questions. */
+  casesReturned: number;
   /** Open cases closed because the pupil left the school or moved to another. */
   casesClosed: number;
   /** Deleted by the retention period: closed cases, and pupils long off the roster. */
@@ -111,6 +114,7 @@ function emptySummary(dryRun: boolean): NightlySummary {
     casesOpened: 0,
     casesAdvanced: 0,
     casesEscalated: 0,
+    casesReturned: 0,
     casesClosed: 0,
     casesDeleted: 0,
     pupilsDeleted: 0,
@@ -267,7 +271,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
       if (summary.rejectedTotal > 0 || summary.roster.rejected.length > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
     }
     logger.info(
-      { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued, dryRun },
+      { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, casesReturned: summary.casesReturned, notificationsQueued: summary.notificationsQueued, dryRun },
       "nightly run finished",
     );
     return summary;
@@ -308,25 +312,44 @@ async function evaluateSchool(input: {
   for (const pupil of pupils) {
     const open = openByPupil.get(pupil.pupilId);
     const lastClosed = lastClosedByPupil.get(pupil.pupilId);
-    const findings = judgePupil(judging, snapshot.recordOf(pupil));
+    const record = snapshot.recordOf(pupil);
+    const findings = judgePupil(judging, record);
+    const newCase = { caseId: randomUUID(), schoolId: school.id, pupilId: pupil.pupilId, teacherIds: pupil.contactTeacherIds, asOf, now: clock.now(), routine };
     const decision = decideCase({
       findings,
       openCase: open?.value,
       lastClosed,
       schoolDaysSinceClosed: lastClosed?.closedOn ? calendar.schoolDaysBetween(lastClosed.closedOn, asOf) : undefined,
       cooldownSchoolDays: settings.cooldownSchoolDays,
-      newCase: { caseId: randomUUID(), schoolId: school.id, pupilId: pupil.pupilId, teacherIds: pupil.contactTeacherIds, asOf, now: clock.now(), routine },
+      newCase,
     });
-    if (decision.action === "open") {
+    // A pupil back after a long absence: the case opened or climbed tonight, or the open one, gets the return task.
+    const opened = decision.action === "open" ? decision.absenceCase : undefined;
+    const advanced = decision.action === "advance" ? decision.absenceCase : undefined;
+    const returning = decideReturn({
+      returned: detectReturn({ calendar, asOf, days: record.days, enrolledFrom: pupil.enrolledFrom, settings: settings.returnToSchool }),
+      openCase: opened ?? advanced ?? open?.value,
+      lastClosed,
+      newCase,
+    });
+    const returned = returning.action === "none" ? undefined : returning.absenceCase;
+    if (returned) summary.casesReturned += 1;
+    if (opened || returning.action === "open") {
+      const value = returned ?? (opened as AbsenceCase);
       summary.casesOpened += 1;
-      const etag = dryRun ? "*" : await store.cases.insert(decision.absenceCase);
-      await audit(deps, dryRun, "case.opened", decision.absenceCase, undefined);
-      touched.push({ value: decision.absenceCase, etag });
-    } else if (decision.action === "advance" && open) {
-      summary.casesAdvanced += 1;
-      const etag = dryRun ? "*" : await store.cases.update(decision.absenceCase, open.etag);
-      await audit(deps, dryRun, "case.advanced", decision.absenceCase, { step: open.value.step });
-      openByPupil.set(pupil.pupilId, { value: decision.absenceCase, etag });
+      const etag = dryRun ? "*" : await store.cases.insert(value);
+      await audit(deps, dryRun, "case.opened", opened ?? value, undefined);
+      if (returned) await audit(deps, dryRun, "case.return", returned, opened ? { task: opened.current?.task } : undefined);
+      touched.push({ value, etag });
+    } else if ((advanced || returned) && open) {
+      const value = returned ?? (advanced as AbsenceCase);
+      const etag = dryRun ? "*" : await store.cases.update(value, open.etag);
+      if (advanced) {
+        summary.casesAdvanced += 1;
+        await audit(deps, dryRun, "case.advanced", advanced, { step: open.value.step });
+      }
+      if (returned) await audit(deps, dryRun, "case.return", returned, { task: (advanced ?? open.value).current?.task });
+      openByPupil.set(pupil.pupilId, { value, etag });
     } else if (open && findings.length > 0 && sameFindings(open.value.findings, findings) === false) {
       // Tonight's numbers, so that the case's severity (and the order of every list) follows the absence.
       const refreshed = { ...open.value, findings };

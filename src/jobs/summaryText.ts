@@ -11,6 +11,7 @@ export function summaryText(summary: NightlySummary, t: Translate): string[] {
   if (summary.rejectedTotal > summary.rejected.length) lines.push(`  ${t("run.rejectedMore", { count: summary.rejectedTotal - summary.rejected.length })}`);
   for (const row of summary.roster.rejected) lines.push(`  ${t("run.rosterRejectedRow", { line: row.line, reason: row.reason })}`);
   lines.push(t("run.cases", { casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
+  if (summary.casesReturned > 0) lines.push(t("run.returned", { count: summary.casesReturned }));
   if (summary.casesClosed > 0) lines.push(t("run.closed", { count: summary.casesClosed }));
   const alarm = summary.feedAlarm;
   if (alarm) lines.push(t(alarm.kind === "missing" ? "alert.missingFeed.title" : alarm.kind === "stale" ? "alert.staleFeed.title" : "alert.staleSchools.title"));

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock";
-import { answerTask as answerCaseTask, type AbsenceCase } from "../domain/cases";
+import { answerTask as answerCaseTask, decisionProblems, type AbsenceCase } from "../domain/cases";
 import { localInstant, nextDeliveryTime } from "../domain/delivery";
 import { calendarOf } from "../domain/organisation";
 import { isContactTeacherOf } from "../domain/roster";
@@ -57,6 +57,8 @@ export async function answerTask(
 
     const checked = checkAnswers(ROUTINE[current.task], submit.data, view.today);
     if (!checked.ok) return taskCard(view, "task", { problems: checked.problems, values: submit.data });
+    const refused = decisionProblems(stored.value, checked.answers);
+    if (refused.length > 0) return taskCard(view, "task", { problems: refused, values: submit.data });
 
     const calendar = calendarOf(view.school);
     const hours = view.settings.routine.deliveryHours;

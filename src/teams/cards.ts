@@ -1,5 +1,6 @@
 import * as ACData from "adaptivecards-templating";
 import type { TaskState } from "../domain/cases";
+import { attendanceBars } from "../domain/measuresEffect";
 import { calendarOf } from "../domain/organisation";
 import { ROUTINE, SHORT_NOTE, type AnswerProblem, type Question } from "../domain/routine";
 import { formatDate, formatDateTime, formatNumber, translator, type Locale, type MessageKey } from "../i18n";
@@ -55,13 +56,37 @@ function questionModel(question: Question, view: CaseView, value: string, proble
 
 export type TaskCardKind = "task" | "reminder" | "last-reminder";
 
+/** The numbers above the questions: the absence before a return, or attendance before and since the measures. */
+function taskNumbers(view: CaseView): string {
+  const t = translator(view.locale);
+  const { absenceCase, measuresEffect: effect } = view;
+  const returned = absenceCase.returned;
+  if (absenceCase.current?.task === "return" && returned) {
+    const { stretch } = returned;
+    return t("card.return.stretch", {
+      absent: stretch.schoolDaysAbsent,
+      days: stretch.schoolDays,
+      from: formatDate(view.locale, stretch.from),
+      to: formatDate(view.locale, stretch.to),
+      on: formatDate(view.locale, returned.on),
+    });
+  }
+  if (!effect) return "";
+  return t("card.evaluation.numbers", {
+    before: formatNumber(view.locale, effect.before.absentPercent),
+    beforeDays: effect.before.schoolDays,
+    after: formatNumber(view.locale, effect.after.absentPercent),
+    afterDays: effect.after.schoolDays,
+    since: formatDate(view.locale, effect.since),
+  });
+}
+
 /** The card asking the current task's questions (also as a reminder), or again with what was missing. */
 export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { problems: AnswerProblem[]; values: Record<string, unknown> }): AdaptiveCard {
   const t = translator(view.locale);
   const { absenceCase, pupil } = view;
   const task = absenceCase.current;
   if (!task) return answeredCard(view, absenceCase.done[absenceCase.done.length - 1]);
-  const effect = view.measuresEffect;
   const data = { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: task.serial };
   const dueOn = formatDate(view.locale, task.dueOn);
   let banner = "";
@@ -71,17 +96,10 @@ export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { 
   return expand(taskTemplate, {
     title: t(`card.title.${kind}`, { name: pupil.name, group: pupil.group }),
     ...header(view, task.step, task.task),
-    numbers: effect
-      ? t("card.evaluation.numbers", {
-          before: formatNumber(view.locale, effect.before),
-          beforeDays: effect.beforeDays,
-          after: formatNumber(view.locale, effect.after),
-          afterDays: effect.afterDays,
-          since: formatDate(view.locale, effect.since),
-        })
-      : "",
+    numbers: taskNumbers(view),
+    trend: view.measuresEffect && view.measuresEffect.weeks.length > 1 ? t("card.evaluation.weeks", { bars: attendanceBars(view.measuresEffect.weeks) }) : "",
     banner,
-    intro: t(`intro.${task.task}` as MessageKey),
+    intro: task.task === "evaluation" && absenceCase.returned ? t("intro.evaluation.return", { on: formatDate(view.locale, absenceCase.returned.on) }) : t(`intro.${task.task}` as MessageKey),
     questions: ROUTINE[task.task].questions.map((question) => {
       const value = retry?.values[question.id];
       return questionModel(question, view, typeof value === "string" ? value : "", retry?.problems.find((problem) => problem.questionId === question.id));

@@ -1,5 +1,7 @@
+import { isAbsentWholeDay } from "../domain/absence";
 import type { AbsenceCase } from "../domain/cases";
-import { addDays, dateInZone, type IsoDate } from "../domain/dates";
+import { dateInZone, type IsoDate } from "../domain/dates";
+import { measuresEffect as effectOfMeasures, type MeasuresEffect } from "../domain/measuresEffect";
 import { calendarOf, findSchool, type Organisation, type School } from "../domain/organisation";
 import type { Pupil } from "../domain/roster";
 import { severityOf, type Severity } from "../domain/severity";
@@ -23,10 +25,8 @@ export interface CaseView {
   /** How urgent the case is tonight, for the one line at the top of its cards. */
   severity: Severity;
   /** Attendance before and since the measures started, for the evaluation card. */
-  measuresEffect?: { since: IsoDate; before: number; beforeDays: number; after: number; afterDays: number } | undefined;
+  measuresEffect?: MeasuresEffect | undefined;
 }
-
-const percent = (absent: number, days: number) => (days === 0 ? 0 : Math.round((absent / days) * 1000) / 10);
 
 /** Gathers what a card about a case shows: the case, the pupil as the roster has them now, and the school. */
 export async function loadCaseView(store: Store, stored: StoredCase, locale: Locale, now: Date): Promise<CaseView | undefined> {
@@ -44,13 +44,10 @@ export async function loadCaseView(store: Store, stored: StoredCase, locale: Loc
   let measuresEffect: CaseView["measuresEffect"];
   const since = absenceCase.measuresStartedOn;
   if (since && absenceCase.current?.task === "evaluation") {
-    const calendar = calendarOf(school);
-    const after = calendar.schoolDaysIn(since, today < absenceCase.current.openedOn ? today : absenceCase.current.openedOn);
-    // Compare like with like: as many school days before the measures as since, and at least a week.
-    const before = calendar.lastSchoolDays(addDays(since, -1), Math.max(after.length, 5));
-    const absentDays = new Set((await store.absence.listPupil(absenceCase.schoolId, absenceCase.pupilId)).filter((day) => day.events.some((event) => event.kind === "day")).map((day) => day.date));
-    const count = (days: IsoDate[]) => days.filter((date) => absentDays.has(date)).length;
-    measuresEffect = { since, before: percent(count(before), before.length), beforeDays: before.length, after: percent(count(after), after.length), afterDays: after.length };
+    const until = today < absenceCase.current.openedOn ? today : absenceCase.current.openedOn;
+    const days = await store.absence.listPupil(absenceCase.schoolId, absenceCase.pupilId);
+    const absentDays = new Set(days.filter(isAbsentWholeDay).map((day) => day.date));
+    measuresEffect = effectOfMeasures({ calendar: calendarOf(school), since, until, absentDays, enrolledFrom: pupil.enrolledFrom });
   }
   return {
     absenceCase,
