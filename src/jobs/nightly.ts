@@ -318,6 +318,8 @@ async function evaluateSchool(input: {
       summary.casesAdvanced += 1;
       const etag = dryRun ? "*" : await store.cases.update(decision.absenceCase, open.etag);
       await audit(deps, dryRun, "case.advanced", decision.absenceCase, { step: open.value.step });
+      const woken = decision.absenceCase.snoozed?.woken;
+      if (woken && !open.value.snoozed?.woken) await audit(deps, dryRun, "case.snooze-woken", decision.absenceCase, { snoozed: open.value.snoozed, woken });
       openByPupil.set(pupil.pupilId, { value: decision.absenceCase, etag });
     }
   }
