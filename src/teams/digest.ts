@@ -1,21 +1,26 @@
 import type { AbsenceCase } from "../domain/cases";
-import { addDays, dateInZone } from "../domain/dates";
+import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { findSchool } from "../domain/organisation";
 import type { Pupil } from "../domain/roster";
+import { activeSnooze } from "../domain/snooze";
 import { formatDate, translator, type Locale, type MessageKey } from "../i18n";
 import type { Store } from "../store";
 import type { OutboxMessage } from "../store/outbox";
 import { pagedListCards, type AdaptiveCard, type ListModel } from "./cards";
 
-/** A case as a row of a list: the pupil, and what is due or that it is being watched. */
-export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, locale: Locale) {
+/** A case as a row of a list: the pupil, and what is due, until when it is put off, or that it is being watched. */
+export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, locale: Locale, today?: IsoDate) {
   const t = translator(locale);
   const task = absenceCase.current;
+  const snoozed = today ? activeSnooze(absenceCase, today) : undefined;
+  const taskName = task ? t(`task.${task.task}` as MessageKey) : "";
   return {
     title: t("digest.row.case", { name: pupil?.name ?? absenceCase.pupilId, group: pupil?.group ?? "" }),
-    detail: task
-      ? t("digest.row.task", { step: absenceCase.step, task: t(`task.${task.task}` as MessageKey), dueOn: formatDate(locale, task.dueOn) })
-      : t("digest.row.monitoring", { step: absenceCase.step }),
+    detail: !task
+      ? t("digest.row.monitoring", { step: absenceCase.step })
+      : snoozed
+        ? t("digest.row.snoozed", { step: absenceCase.step, task: taskName, until: formatDate(locale, snoozed.until) })
+        : t("digest.row.task", { step: absenceCase.step, task: taskName, dueOn: formatDate(locale, task.dueOn) }),
   };
 }
 
@@ -39,7 +44,7 @@ export async function renderDigest(store: Store, message: OutboxMessage, locale:
   const overdue = open.filter((absenceCase) => absenceCase.current && absenceCase.current.dueOn < today).sort((a, b) => (a.current?.dueOn ?? "").localeCompare(b.current?.dueOn ?? ""));
   const escalated = open.filter((absenceCase) => absenceCase.current?.escalatedAt);
   const closedLastWeek = all.filter((absenceCase) => absenceCase.closedOn && absenceCase.closedOn >= addDays(today, -7));
-  const row = (absenceCase: AbsenceCase) => caseRow(absenceCase, pupilById.get(absenceCase.pupilId), locale);
+  const row = (absenceCase: AbsenceCase) => caseRow(absenceCase, pupilById.get(absenceCase.pupilId), locale, today);
 
   const byGroup = new Map<string, Map<number, number>>();
   for (const absenceCase of open) {

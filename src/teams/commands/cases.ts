@@ -1,4 +1,5 @@
 import { dateInZone } from "../../domain/dates";
+import { activeSnooze } from "../../domain/snooze";
 import { formatDate, translator, type Locale } from "../../i18n";
 import { listCard } from "../cards";
 import { caseRow } from "../digest";
@@ -20,9 +21,11 @@ export const myCases: Command = {
     const open = await store.cases.listOpen();
     const row = (schoolId: string, pupilId: string) => pupilById.get(`${schoolId}\u0000${pupilId}`);
     const describe = (absenceCase: (typeof open)[number]["value"]) => {
-      const base = caseRow(absenceCase, row(absenceCase.schoolId, absenceCase.pupilId), locale);
+      const base = caseRow(absenceCase, row(absenceCase.schoolId, absenceCase.pupilId), locale, today);
       const task = absenceCase.current;
       if (!task) return { ...base, detail: t("mycases.monitoring") };
+      const snoozed = activeSnooze(absenceCase, today);
+      if (snoozed) return { ...base, detail: t("mycases.snoozed", { task: t(`task.${task.task}` as "task.meeting"), until: formatDate(locale, snoozed.until) }) };
       const key = task.dueOn < today ? "mycases.overdue" : "mycases.due";
       return { ...base, detail: t(key, { task: t(`task.${task.task}` as "task.meeting"), dueOn: formatDate(locale, task.dueOn) }) };
     };
