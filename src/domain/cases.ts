@@ -4,6 +4,7 @@ import { highestStep, type Finding } from "./rules/finding";
 import { severityOf } from "./severity";
 import type { ReturnToSchool } from "./returnToSchool";
 import { taskForStep, type AnswerProblem, type Answers, type TaskId } from "./routine";
+import { activeSnooze, wakeSnooze, type Snooze } from "./snooze";
 
 /** Waiting for an answer to the current task, watching (no task due), or closed. */
 export type CaseStage = "awaiting-answer" | "monitoring" | "closed";
@@ -16,9 +17,10 @@ export type CloseReason = "improved" | "moved" | "other-follow-up" | "left-schoo
  * - reminder / last-reminder: the same card, as a reminder at half the deadline and on the deadline day;
  * - escalation: to the school's leaders, when the deadline has passed unanswered;
  * - teacher-unreachable: to the leaders, when the contact teacher cannot be reached in Teams;
- * - referral: the case summary to the school's resource-team channel.
+ * - referral: the case summary to the school's resource-team channel;
+ * - snooze-ended: the same card again, on the day the contact teacher put the task off to.
  */
-export type NoticeKind = "task" | "reminder" | "last-reminder" | "escalation" | "teacher-unreachable" | "referral";
+export type NoticeKind = "task" | "reminder" | "last-reminder" | "escalation" | "teacher-unreachable" | "referral" | "snooze-ended";
 
 export interface Notice {
   kind: NoticeKind;
@@ -74,6 +76,8 @@ export interface AbsenceCase {
   closeReason?: CloseReason | undefined;
   /** Notices decided on but not yet written to the outbox; cleared once they are (crash-safe hand-over). */
   pendingNotices: Notice[];
+  /** The current task put off by the contact teacher ("remind me on ..."), or the last such, woken early. */
+  snoozed?: Snooze | undefined;
 }
 
 /** The concern the absence rules raise; later concerns (return to school, ...) get their own. */
@@ -156,7 +160,7 @@ export function advance(absenceCase: AbsenceCase, input: { findings: Finding[]; 
   if (step <= absenceCase.step) return absenceCase;
   // The absence before a return keeps the rules firing for weeks; the return plan is the next step, not a meeting.
   if (absenceCase.current?.task === "return") return { ...absenceCase, step, findings: input.findings, teacherIds: input.teacherIds };
-  const climbed: AbsenceCase = { ...absenceCase, step, findings: input.findings, teacherIds: input.teacherIds, done: retire(absenceCase, input.asOf), current: undefined };
+  const climbed: AbsenceCase = { ...wakeSnooze(absenceCase, input.asOf, step), step, findings: input.findings, teacherIds: input.teacherIds, done: retire(absenceCase, input.asOf), current: undefined };
   return startTask(climbed, taskForStep(step), step, input.asOf, input.routine);
 }
 
@@ -174,6 +178,8 @@ export function halfwayDay(task: TaskState, calendar: SchoolCalendar): IsoDate |
 export function remindOrEscalate(absenceCase: AbsenceCase, input: { asOf: IsoDate; deliveryDay: IsoDate; deliverFrom: string; leaderIds: string[]; now: Date; calendar: SchoolCalendar }): AbsenceCase {
   const task = absenceCase.current;
   if (absenceCase.stage !== "awaiting-answer" || !task || task.openedOn > input.asOf) return absenceCase;
+  // Put off by the contact teacher: quiet until the day; the deadline already counts from it.
+  if (activeSnooze(absenceCase, input.deliveryDay)) return absenceCase;
   const notice = (kind: NoticeKind, recipientId: string): Notice => ({ kind, recipientId, serial: task.serial, deliverFrom: input.deliverFrom });
 
   if (task.dueOn <= input.asOf) {
@@ -212,7 +218,9 @@ export function answerTask(absenceCase: AbsenceCase, input: { answers: Answers; 
   const task = absenceCase.current;
   if (!task) return absenceCase;
   const answered: TaskState = { ...task, answers: input.answers, answeredBy: input.answeredBy, answeredAt: input.now.toISOString() };
-  const base: AbsenceCase = { ...absenceCase, current: undefined, done: [...absenceCase.done, answered], stage: "monitoring" };
+  // An answer ends a snooze of the task.
+  const snoozed = absenceCase.snoozed?.serial === task.serial ? undefined : absenceCase.snoozed;
+  const base: AbsenceCase = { ...absenceCase, current: undefined, done: [...absenceCase.done, answered], stage: "monitoring", snoozed };
   const { answers, routine, today } = input;
   const evaluationOn = (date: string | undefined) => (date && date > today ? date : routine.calendar.addSchoolDays(today, routine.evaluationAfterSchoolDays));
 

@@ -347,6 +347,8 @@ async function evaluateSchool(input: {
       if (advanced) {
         summary.casesAdvanced += 1;
         await audit(deps, dryRun, "case.advanced", advanced, { step: open.value.step });
+        const woken = advanced.snoozed?.woken;
+        if (woken && !open.value.snoozed?.woken) await audit(deps, dryRun, "case.snooze-woken", advanced, { snoozed: open.value.snoozed, woken });
       }
       if (returned) await audit(deps, dryRun, "case.return", returned, { task: (advanced ?? open.value).current?.task });
       openByPupil.set(pupil.pupilId, { value, etag });

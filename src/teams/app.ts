@@ -6,10 +6,11 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import { answerTask } from "./answerTask";
 import { z } from "zod";
-import { TASK_VERB, textCard } from "./cards";
+import { SNOOZE_VERB, TASK_VERB, TASK_VIEW_VERB, textCard, type AdaptiveCard } from "./cards";
 import { commandContext, handleCommand, type BotServices } from "./commands";
 import { CANCEL_VERB, CONFIRM_VERB, confirmChange } from "./commands/settings";
 import { confirmErasure, ERASE_CANCEL_VERB, ERASE_CONFIRM_VERB } from "./commands/pupilData";
+import { showTask, snoozeTask } from "./snoozeTask";
 
 export interface BotDependencies {
   store: Store;
@@ -93,6 +94,23 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
     }
     await context.updateActivity({ id: context.activity.replyToId, type: "message", attachments: [CardFactory.adaptiveCard(reply)] });
   });
+
+  /** A card button as Action.Execute, and as the Action.Submit fallback that updates the card message itself. */
+  const cardAction = (verb: string, handle: (userId: string | undefined, data: unknown) => Promise<AdaptiveCard | string>) => {
+    const reply = async (context: TurnContext, data: unknown) => handle(context.activity.from?.aadObjectId, data);
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => reply(context, data));
+    app.adaptiveCards.actionSubmit(verb, async (context, _state, data) => {
+      const card = await reply(context, data);
+      if (typeof card === "string" || !context.activity.replyToId) {
+        await context.sendActivity(typeof card === "string" ? card : { attachments: [CardFactory.adaptiveCard(card)] });
+        return;
+      }
+      await context.updateActivity({ id: context.activity.replyToId, type: "message", attachments: [CardFactory.adaptiveCard(card)] });
+    });
+  };
+  // A contact teacher puts a task off until a date, or switches the card between its questions and that form.
+  cardAction(SNOOZE_VERB, async (userId, data) => snoozeTask(deps, { userId, data, locale: await localeOf(userId) }));
+  cardAction(TASK_VIEW_VERB, async (userId, data) => showTask(deps, { userId, data, locale: await localeOf(userId) }));
 
   // A coordinator confirms or cancels a proposed change of the settings; the answer replaces the proposal.
   const settingsAnswer = async (context: TurnContext, data: unknown, confirmed: boolean) => {

@@ -3,6 +3,9 @@ import type { TaskState } from "../domain/cases";
 import { attendanceBars } from "../domain/measuresEffect";
 import { calendarOf } from "../domain/organisation";
 import { ROUTINE, SHORT_NOTE, type AnswerProblem, type Question } from "../domain/routine";
+import { taskDeadlines } from "../domain/settings";
+import { activeSnooze, latestSnoozeDay, SNOOZE_REASONS, whyNotSnoozable, type SnoozeProblem } from "../domain/snooze";
+import type { IsoDate } from "../domain/dates";
 import { formatDate, formatDateTime, formatNumber, translator, type Locale, type MessageKey } from "../i18n";
 import { explainSeverity, explainWithRule } from "../i18n/explain";
 import type { CaseView } from "./caseView";
@@ -10,6 +13,7 @@ import answeredTemplate from "./templates/answered.json";
 import listTemplate from "./templates/list.json";
 import noticeTemplate from "./templates/notice.json";
 import proposalTemplate from "./templates/proposal.json";
+import snoozeTemplate from "./templates/snooze.json";
 import taskTemplate from "./templates/task.json";
 
 /** An Adaptive Card as JSON; Teams renders version 1.5 on desktop and mobile. */
@@ -17,6 +21,10 @@ export type AdaptiveCard = Record<string, unknown> & { type: "AdaptiveCard" };
 
 /** The verb of every task card's button: the card's data says which case and which task. */
 export const TASK_VERB = "task.answer";
+/** Puts the current task off until a date (the snooze form's button). */
+export const SNOOZE_VERB = "task.snooze";
+/** Shows the current task's card again: its questions, or the form to put it off. Changes nothing. */
+export const TASK_VIEW_VERB = "task.view";
 
 /** The card layouts live in templates/*.json; the functions here only fill in the words and numbers. */
 function expand(template: object, data: object): AdaptiveCard {
@@ -54,7 +62,7 @@ function questionModel(question: Question, view: CaseView, value: string, proble
   };
 }
 
-export type TaskCardKind = "task" | "reminder" | "last-reminder";
+export type TaskCardKind = "task" | "reminder" | "last-reminder" | "snooze-ended";
 
 /** The numbers above the questions: the absence before a return, or attendance before and since the measures. */
 function taskNumbers(view: CaseView): string {
@@ -82,23 +90,30 @@ function taskNumbers(view: CaseView): string {
 }
 
 /** The card asking the current task's questions (also as a reminder), or again with what was missing. */
-export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { problems: AnswerProblem[]; values: Record<string, unknown> }): AdaptiveCard {
+export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { problems: AnswerProblem[]; values: Record<string, unknown> }, note?: string): AdaptiveCard {
   const t = translator(view.locale);
   const { absenceCase, pupil } = view;
   const task = absenceCase.current;
   if (!task) return answeredCard(view, absenceCase.done[absenceCase.done.length - 1]);
   const data = { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: task.serial };
   const dueOn = formatDate(view.locale, task.dueOn);
+  const snoozed = absenceCase.snoozed?.serial === task.serial ? absenceCase.snoozed : undefined;
+  const resting = activeSnooze(absenceCase, view.today);
   let banner = "";
   if (retry) banner = t("card.followUp.problems");
+  else if (note) banner = note;
+  else if (kind === "snooze-ended" && snoozed) banner = t("card.banner.snooze-ended", { reason: t(`snooze.reason.${snoozed.reason}`), dueOn });
   else if (kind === "reminder") banner = t("card.banner.reminder", { dueOn });
   else if (kind === "last-reminder") banner = t("card.banner.last-reminder");
+  else if (resting) banner = t("card.banner.snoozed", { until: formatDate(view.locale, resting.until), reason: t(`snooze.reason.${resting.reason}`) });
+  const snoozeData = { ...data, view: "snooze" };
   return expand(taskTemplate, {
     title: t(`card.title.${kind}`, { name: pupil.name, group: pupil.group }),
     ...header(view, task.step, task.task),
     numbers: taskNumbers(view),
     trend: view.measuresEffect && view.measuresEffect.weeks.length > 1 ? t("card.evaluation.weeks", { bars: attendanceBars(view.measuresEffect.weeks) }) : "",
     banner,
+    bannerColor: resting && !retry && !note ? "Good" : "Attention",
     intro: task.task === "evaluation" && absenceCase.returned ? t("intro.evaluation.return", { on: formatDate(view.locale, absenceCase.returned.on) }) : t(`intro.${task.task}` as MessageKey),
     questions: ROUTINE[task.task].questions.map((question) => {
       const value = retry?.values[question.id];
@@ -109,6 +124,73 @@ export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { 
     verb: TASK_VERB,
     data,
     submitData: { ...data, verb: TASK_VERB },
+    snoozable: whyNotSnoozable(absenceCase, view.today) === undefined,
+    snoozeTitle: t("card.snooze.open"),
+    snoozeVerb: TASK_VIEW_VERB,
+    snoozeData,
+    snoozeSubmitData: { ...snoozeData, verb: TASK_VIEW_VERB },
+  });
+}
+
+/** The first day and the last day a task can be put off to, today. */
+export function snoozeWindow(view: CaseView): { earliest: IsoDate; latest: IsoDate } {
+  const calendar = calendarOf(view.school);
+  const latest = latestSnoozeDay(view.today, { calendar, deadlines: taskDeadlines(view.settings.routine), evaluationAfterSchoolDays: view.settings.routine.evaluationAfterSchoolDays });
+  return { earliest: calendar.addSchoolDays(view.today, 1), latest };
+}
+
+/** What is wrong with a snooze, in the reader's words. */
+export function snoozeProblemText(view: CaseView, problem: SnoozeProblem): string {
+  const t = translator(view.locale);
+  switch (problem.problem) {
+    case "required":
+    case "invalid-option":
+    case "invalid-date":
+      return t(`problem.${problem.problem}`);
+    case "beyond-period":
+      return t("snooze.problem.beyond-period", { latest: formatDate(view.locale, snoozeWindow(view).latest) });
+    default:
+      return t(`snooze.problem.${problem.problem}`);
+  }
+}
+
+/** The form that puts the current task off: why, and the day to be reminded on; or again with what was wrong. */
+export function snoozeCard(view: CaseView, retry?: { problems: SnoozeProblem[]; values: { snoozeReason?: string | undefined; snoozeUntil?: string | undefined } }): AdaptiveCard {
+  const t = translator(view.locale);
+  const { absenceCase, pupil } = view;
+  const task = absenceCase.current;
+  if (!task) return answeredCard(view, absenceCase.done[absenceCase.done.length - 1]);
+  const data = { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: task.serial };
+  const backData = { ...data, view: "questions" };
+  const { earliest, latest } = snoozeWindow(view);
+  const problemOf = (field: SnoozeProblem["field"]) => {
+    const problem = retry?.problems.find((candidate) => candidate.field === field);
+    return problem ? snoozeProblemText(view, problem) : "";
+  };
+  return expand(snoozeTemplate, {
+    title: t("card.snooze.title", { name: pupil.name, group: pupil.group }),
+    subtitle: header(view, task.step, task.task).subtitle,
+    banner: retry ? t("card.snooze.problems") : "",
+    intro: t("card.snooze.intro"),
+    reasonLabel: t("card.snooze.reason"),
+    reasons: SNOOZE_REASONS.map((reason) => ({ title: t(`snooze.reason.${reason}`), value: reason })),
+    reason: retry?.values.snoozeReason ?? "",
+    reasonProblem: problemOf("snoozeReason"),
+    untilLabel: t("card.snooze.until"),
+    until: retry?.values.snoozeUntil ?? "",
+    untilProblem: problemOf("snoozeUntil"),
+    requiredMessage: t("problem.required"),
+    earliest,
+    latest,
+    limit: t("card.snooze.latest", { latest: formatDate(view.locale, latest) }),
+    submitTitle: t("card.snooze.submit"),
+    verb: SNOOZE_VERB,
+    data,
+    submitData: { ...data, verb: SNOOZE_VERB },
+    backTitle: t("card.snooze.answerNow"),
+    backVerb: TASK_VIEW_VERB,
+    backData,
+    backSubmitData: { ...backData, verb: TASK_VIEW_VERB },
   });
 }
 

@@ -1,24 +1,29 @@
 import type { AbsenceCase } from "../domain/cases";
-import { addDays, dateInZone } from "../domain/dates";
+import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, findSchool } from "../domain/organisation";
 import { severityOf, sortBySeverity, type Severity } from "../domain/severity";
 import { explainSeverity } from "../i18n/explain";
 import type { Pupil } from "../domain/roster";
+import { activeSnooze } from "../domain/snooze";
 import { formatDate, translator, type Locale, type MessageKey } from "../i18n";
 import type { Store } from "../store";
 import type { OutboxMessage } from "../store/outbox";
 import { pagedListCards, type AdaptiveCard, type ListModel } from "./cards";
 
-/** A case as a row of a list: the pupil, how severe (in one line), and what is due or that it is being watched. */
-export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, locale: Locale, severity?: Severity) {
+/** A case as a row of a list: the pupil, how severe (in one line), and what is due, until when it is put off, or that it is being watched. */
+export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, locale: Locale, context: { today?: IsoDate; severity?: Severity } = {}) {
   const t = translator(locale);
   const task = absenceCase.current;
-  const due = task
-    ? t("digest.row.task", { step: absenceCase.step, task: t(`task.${task.task}` as MessageKey), dueOn: formatDate(locale, task.dueOn) })
-    : t("digest.row.monitoring", { step: absenceCase.step });
+  const snoozed = context.today ? activeSnooze(absenceCase, context.today) : undefined;
+  const taskName = task ? t(`task.${task.task}` as MessageKey) : "";
+  const due = !task
+    ? t("digest.row.monitoring", { step: absenceCase.step })
+    : snoozed
+      ? t("digest.row.snoozed", { step: absenceCase.step, task: taskName, until: formatDate(locale, snoozed.until) })
+      : t("digest.row.task", { step: absenceCase.step, task: taskName, dueOn: formatDate(locale, task.dueOn) });
   return {
     title: t("digest.row.case", { name: pupil?.name ?? absenceCase.pupilId, group: pupil?.group ?? "" }),
-    detail: severity ? `${explainSeverity(severity, locale)} · ${due}` : due,
+    detail: context.severity ? `${explainSeverity(context.severity, locale)} · ${due}` : due,
   };
 }
 
@@ -45,7 +50,7 @@ export async function renderDigest(store: Store, message: OutboxMessage, locale:
   const calendar = calendarOf(school);
   const severities = new Map(open.map((absenceCase) => [absenceCase.caseId, severityOf(absenceCase, { today, calendar })]));
   const severity = (absenceCase: AbsenceCase) => severities.get(absenceCase.caseId) ?? severityOf(absenceCase, { today, calendar });
-  const row = (absenceCase: AbsenceCase) => caseRow(absenceCase, pupilById.get(absenceCase.pupilId), locale, severity(absenceCase));
+  const row = (absenceCase: AbsenceCase) => caseRow(absenceCase, pupilById.get(absenceCase.pupilId), locale, { today, severity: severity(absenceCase) });
   const mostSevereFirst = (cases: AbsenceCase[]) => sortBySeverity(cases, severity);
 
   const byGroup = new Map<string, Map<number, number>>();

@@ -309,6 +309,7 @@ export class OutboxSender {
       case "task":
       case "reminder":
       case "last-reminder":
+      case "snooze-ended":
         return current?.serial === message.serial ? [taskCard(view, message.kind)] : undefined;
       case "escalation": {
         if (current?.serial !== message.serial) return undefined;
@@ -359,7 +360,7 @@ export class OutboxSender {
     for (const coordinator of organisation.coordinators) {
       await store.outbox.enqueue({ kind: "coordinator-alert", subject: `unreachable:${message.recipientId}:${message.subject}:${today}`, serial: 0, schoolId: school.id, recipientId: coordinator }, now);
     }
-    if (message.kind === "task" || message.kind === "reminder" || message.kind === "last-reminder") {
+    if (message.kind === "task" || message.kind === "reminder" || message.kind === "last-reminder" || message.kind === "snooze-ended") {
       for (const leader of school.leaders.filter((id) => id !== message.recipientId)) {
         await store.outbox.enqueue({ kind: "teacher-unreachable", subject: message.subject, serial: message.serial, schoolId: school.id, recipientId: leader }, now);
       }

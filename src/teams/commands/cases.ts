@@ -1,6 +1,7 @@
 import { dateInZone } from "../../domain/dates";
 import { calendarOf } from "../../domain/organisation";
 import { severityOf, sortBySeverity } from "../../domain/severity";
+import { activeSnooze } from "../../domain/snooze";
 import { formatDate, translator, type Locale } from "../../i18n";
 import { listCard } from "../cards";
 import { caseRow } from "../digest";
@@ -32,9 +33,12 @@ export const myCases: Command = {
     const describe = (absenceCase: (typeof open)[number]["value"]) => {
       const base = caseRow(absenceCase, row(absenceCase.schoolId, absenceCase.pupilId), locale);
       const task = absenceCase.current;
-      const what = task
-        ? t(task.dueOn < today ? "mycases.overdue" : "mycases.due", { task: t(`task.${task.task}` as "task.meeting"), dueOn: formatDate(locale, task.dueOn) })
-        : t("mycases.monitoring");
+      const snoozed = task ? activeSnooze(absenceCase, today) : undefined;
+      const what = !task
+        ? t("mycases.monitoring")
+        : snoozed
+          ? t("mycases.snoozed", { task: t(`task.${task.task}` as "task.meeting"), until: formatDate(locale, snoozed.until) })
+          : t(task.dueOn < today ? "mycases.overdue" : "mycases.due", { task: t(`task.${task.task}` as "task.meeting"), dueOn: formatDate(locale, task.dueOn) });
       const severity = severities.get(absenceCase.caseId);
       return { ...base, detail: severity ? `${explainSeverity(severity, locale)} · ${what}` : what };
     };
