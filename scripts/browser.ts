@@ -59,10 +59,21 @@ export async function answerFollowUp(page: Page, pupilName: string): Promise<voi
   await card(page, `Besvart: ${pupilName}`).waitFor({ timeout: 15_000 });
 }
 
-/** The pupil's name in the newest step 1 card. */
-export async function firstPupilName(page: Page): Promise<string> {
-  const first = card(page, "Steg 1 i fraværsrutinen");
-  await first.getByRole("button", { name: "Send svar" }).waitFor({ timeout: 30_000 });
-  const title = (await first.locator(".ac-textBlock").first().innerText()).replace("Fravær å følge opp: ", "");
-  return title.replace(/ \(.*$/, "");
+/** The newest bundled card: one teacher's pupils, most severe first. */
+export function bundle(page: Page) {
+  return card(page, "trenger oppfølging fra deg");
+}
+
+/**
+ * Opens the first pupil in the bundled card whose step 1 questions wait (the most severe such pupil) with its
+ * «Svar» button, as a teacher would, and returns the pupil's name once the questions are shown in place.
+ */
+export async function openFollowUpFromBundle(page: Page): Promise<string> {
+  // A row is the smallest part of the card around the line that holds a button: the pupil's «Svar».
+  const row = bundle(page).locator(".ac-textBlock", { hasText: "oppfølging fra kontaktlærer" }).first().locator("xpath=ancestor::*[.//button][1]");
+  await row.getByRole("button", { name: "Svar", exact: true }).waitFor({ timeout: 30_000 });
+  const name = (await row.locator(".ac-textBlock").first().innerText()).replace(/ \(.*$/, "");
+  await row.getByRole("button", { name: "Svar", exact: true }).click();
+  await card(page, `Fravær å følge opp: ${name}`).getByRole("button", { name: "Send svar" }).waitFor({ timeout: 15_000 });
+  return name;
 }

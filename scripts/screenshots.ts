@@ -9,7 +9,7 @@ import { clockFrom, DEMO_AS_OF, DEMO_USERS, startDemo } from "../src/demo/startD
 import { freePort } from "../src/demo/ports";
 import { queueDigests } from "../src/jobs/digests";
 import { silentLogger } from "../src/log";
-import { answerFollowUp, card, firstPupilName, launchChromium, openChat } from "./browser";
+import { answerFollowUp, bundle, card, launchChromium, openChat, openFollowUpFromBundle } from "./browser";
 
 const OUT = join(__dirname, "..", "..", "docs", "screenshots");
 
@@ -17,12 +17,14 @@ async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const browser = await launchChromium();
   try {
-    // The contact teacher on Monday morning: the step 1 card, then the answered card.
+    // The contact teacher on Monday morning: the list of pupils, one pupil's step 1 card, then the answered card.
     const teacher = await startDemo({ clock: clockFrom("2026-11-23T09:00:00Z"), logger: silentLogger, playground: { port: await freePort() } });
     try {
       const page = await openChat(browser, teacher.playground as NonNullable<typeof teacher.playground>);
       await teacher.bot.sender.drain();
-      const pupilName = await firstPupilName(page);
+      await bundle(page).waitFor({ timeout: 30_000 });
+      await bundle(page).screenshot({ path: join(OUT, "bundle-card.png") });
+      const pupilName = await openFollowUpFromBundle(page);
       await card(page, "Steg 1 i fraværsrutinen").screenshot({ path: join(OUT, "step1-card.png") });
       await answerFollowUp(page, pupilName);
       await card(page, `Besvart: ${pupilName}`).screenshot({ path: join(OUT, "answered-card.png") });
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
   }
-  console.log("docs/screenshots/: step1-card.png, answered-card.png, leader-digest.png");
+  console.log("docs/screenshots/: bundle-card.png, step1-card.png, answered-card.png, leader-digest.png");
 }
 
 main().catch((error: unknown) => {

@@ -140,6 +140,16 @@ export class Outbox {
     return found;
   }
 
+  /** One recipient's messages that may be sent now (pending and due): to go out together with one being sent. */
+  async listDueFor(recipientId: string, now: Date): Promise<OutboxMessage[]> {
+    const at = now.toISOString();
+    const due: OutboxMessage[] = [];
+    for await (const entity of this.table.listEntities<OutboxEntity>({ queryOptions: { filter: odata`recipientId eq ${recipientId} and status eq ${"pending"} and notBefore le ${at}` } })) {
+      if (entity.recipientId === recipientId && entity.status === "pending" && entity.notBefore <= at) due.push(fromEntity(entity));
+    }
+    return due;
+  }
+
   async list(): Promise<OutboxMessage[]> {
     const all: OutboxMessage[] = [];
     for await (const entity of this.table.listEntities<OutboxEntity>()) all.push(fromEntity(entity));

@@ -36,7 +36,9 @@ export async function answerTask(
 
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const stored = await store.cases.get(schoolId, caseId);
-    const view = stored && (await loadCaseView(store, stored, input.locale, clock.now()));
+    const loaded = stored && (await loadCaseView(store, stored, input.locale, clock.now()));
+    // Opened from the teacher's list of pupils: the answered card leads back to it.
+    const view = loaded && { ...loaded, backToList: (input.data as { fromBundle?: unknown }).fromBundle === true };
     if (!stored || !view) {
       // A forged or deleted case id: nothing to change, but someone tried.
       await refuse(caseId, "no such case");

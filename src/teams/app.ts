@@ -6,11 +6,12 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import { answerTask } from "./answerTask";
 import { z } from "zod";
-import { SNOOZE_VERB, TASK_VERB, TASK_VIEW_VERB, textCard, type AdaptiveCard } from "./cards";
+import { BUNDLE_VERB, SNOOZE_VERB, TASK_VERB, TASK_VIEW_VERB, textCard, type AdaptiveCard } from "./cards";
 import { commandContext, handleCommand, type BotServices } from "./commands";
 import { CANCEL_VERB, CONFIRM_VERB, confirmChange } from "./commands/settings";
 import { confirmErasure, ERASE_CANCEL_VERB, ERASE_CONFIRM_VERB } from "./commands/pupilData";
 import { showTask, snoozeTask } from "./snoozeTask";
+import { currentBundle } from "./bundle";
 
 export interface BotDependencies {
   store: Store;
@@ -111,6 +112,8 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
   // A contact teacher puts a task off until a date, or switches the card between its questions and that form.
   cardAction(SNOOZE_VERB, async (userId, data) => snoozeTask(deps, { userId, data, locale: await localeOf(userId) }));
   cardAction(TASK_VIEW_VERB, async (userId, data) => showTask(deps, { userId, data, locale: await localeOf(userId) }));
+  // Back from a pupil's card to the list of pupils waiting for the teacher's answer (the bundled card).
+  cardAction(BUNDLE_VERB, async (userId) => currentBundle(deps, { userId, locale: await localeOf(userId) }));
 
   // A coordinator confirms or cancels a proposed change of the settings; the answer replaces the proposal.
   const settingsAnswer = async (context: TurnContext, data: unknown, confirmed: boolean) => {

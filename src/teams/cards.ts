@@ -95,7 +95,7 @@ export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { 
   const { absenceCase, pupil } = view;
   const task = absenceCase.current;
   if (!task) return answeredCard(view, absenceCase.done[absenceCase.done.length - 1]);
-  const data = { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: task.serial };
+  const data = { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: task.serial, ...(view.backToList ? { fromBundle: true } : {}) };
   const dueOn = formatDate(view.locale, task.dueOn);
   const snoozed = absenceCase.snoozed?.serial === task.serial ? absenceCase.snoozed : undefined;
   const resting = activeSnooze(absenceCase, view.today);
@@ -129,7 +129,17 @@ export function taskCard(view: CaseView, kind: TaskCardKind = "task", retry?: { 
     snoozeVerb: TASK_VIEW_VERB,
     snoozeData,
     snoozeSubmitData: { ...snoozeData, verb: TASK_VIEW_VERB },
+    ...backToList(view),
   });
+}
+
+/** The verb of the way back from a pupil's card to the teacher's list of pupils waiting for an answer. */
+export const BUNDLE_VERB = "bundle.show";
+
+/** The button back to the list, on a card opened from it. */
+function backToList(view: CaseView) {
+  const title = view.backToList ? translator(view.locale)("bundle.back") : "";
+  return { backTitle: title, backVerb: BUNDLE_VERB, backData: {}, backSubmitData: { verb: BUNDLE_VERB } };
 }
 
 /** The first day and the last day a task can be put off to, today. */
@@ -221,14 +231,18 @@ export function answeredCard(view: CaseView, task: TaskState | undefined): Adapt
   const t = translator(view.locale);
   const { pupil } = view;
   const questions = task ? ROUTINE[task.task].questions : [];
-  return expand(answeredTemplate, {
+  const card = expand(answeredTemplate, {
     title: t("card.answered.title", { name: pupil.name, group: pupil.group }),
     ...header(view, task?.step ?? view.absenceCase.step, task?.task ?? "follow-up"),
     facts: questions
       .filter((question) => task?.answers?.[question.id] !== undefined || question.required)
       .map((question) => ({ title: t(`question.${question.id}.label` as MessageKey), value: answerText(question, task?.answers?.[question.id], view.locale) })),
     meta: t("card.answered.meta", { at: task?.answeredAt ? formatDateTime(view.locale, task.answeredAt, view.timeZone) : "", next: nextStep(view) }),
+    ...backToList(view),
   });
+  // Read-only unless it leads back to the list: no empty action bar.
+  if (Array.isArray(card.actions) && card.actions.length === 0) delete card.actions;
+  return card;
 }
 
 function teachersText(view: CaseView): string {

@@ -22,6 +22,8 @@ export interface CaseView {
   today: IsoDate;
   /** Display names of the contact teachers, where the bot knows them. */
   teacherNames: string[];
+  /** The card was opened from a teacher's list of pupils (the bundled card): it offers the way back. */
+  backToList?: boolean | undefined;
   /** How urgent the case is tonight, for the one line at the top of its cards. */
   severity: Severity;
   /** Attendance before and since the measures started, for the evaluation card. */

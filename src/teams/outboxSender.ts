@@ -10,6 +10,7 @@ import { alertCard, escalationCard, referralCard, taskCard, textCard, unreachabl
 import { pausedSchools } from "./commands/settings";
 import { summaryText } from "../jobs/summaryText";
 import type { NightlySummary } from "../jobs/nightly";
+import { BUNDLE_FROM, bundleCard, BUNDLED_KINDS, deferredFor, loadBundleItems } from "./bundle";
 import { loadCaseView } from "./caseView";
 import { renderDigest } from "./digest";
 import { SendRate } from "./sendRate";
@@ -154,15 +155,19 @@ export class OutboxSender {
 
   private async deliver(message: OutboxMessage): Promise<Outcome> {
     const { store, clock, logger } = this.options;
+    let companions: OutboxMessage[] = [];
     try {
       const target = await this.target(message);
       if (target === "wait") {
         await store.outbox.retryLater(message, new Date(clock.now().getTime() + NO_CONVERSATION_RETRY_MS), "no-conversation", false);
         return "waiting";
       }
-      const pages = await this.render(message, target.locale);
+      // Several cards for one teacher due at once go out as one card: the others are claimed with this one.
+      companions = BUNDLED_KINDS.has(message.kind) && target.userId ? await this.claimCompanions(message) : [];
+      const pages = companions.length > 0 ? await this.renderBundle([message, ...companions], target.locale) : await this.render(message, target.locale);
       if (!pages) {
         await store.outbox.markUndeliverable(message, "obsolete: the case has moved on or is gone");
+        for (const companion of companions) await store.outbox.markUndeliverable(companion, "obsolete: the case has moved on or is gone");
         return "skipped";
       }
       let progress = message;
@@ -173,9 +178,12 @@ export class OutboxSender {
         if (pages.length > 1) progress = (await store.outbox.markPagesSent(progress, page + 1)) ?? progress;
       }
       await store.outbox.markSent(progress, clock.now(), activityId);
-      logger.info({ messageId: message.id, kind: message.kind, pages: pages.length }, "message sent");
+      for (const companion of companions) await store.outbox.markSent(companion, clock.now(), activityId);
+      logger.info({ messageId: message.id, kind: message.kind, pages: pages.length, bundled: companions.length }, "message sent");
       return "sent";
     } catch (error) {
+      // The companions share the fate of the card they were to go out in.
+      for (const companion of companions) await this.failCompanion(companion, error);
       const status = error instanceof PermanentFailure ? error.status : statusOf(error);
       const reason = `${status ?? "error"}: ${(error as Error).message}`.slice(0, 300);
       const retryable = !(error instanceof PermanentFailure) && (status === undefined || RETRYABLE.has(status));
@@ -191,6 +199,46 @@ export class OutboxSender {
       logger.warn({ messageId: message.id, kind: message.kind, status, retryInMs: Math.round(wait) }, "message send failed, will retry");
       return "retried";
     }
+  }
+
+  /** The recipient's other due cards that ask for an answer, claimed for sending together with `message`. */
+  private async claimCompanions(message: OutboxMessage): Promise<OutboxMessage[]> {
+    const { store, clock } = this.options;
+    const paused = await pausedSchools(store, await store.organisation.get());
+    const others = (await store.outbox.listDueFor(message.recipientId, clock.now())).filter(
+      (other) => other.id !== message.id && BUNDLED_KINDS.has(other.kind) && !paused.has(other.schoolId),
+    );
+    if (new Set([message.subject, ...others.map((other) => other.subject)]).size < BUNDLE_FROM) return [];
+    const claimed: OutboxMessage[] = [];
+    for (const other of others) {
+      const taken = await store.outbox.claim(other, clock.now(), this.options.claimMs ?? CLAIM_MS);
+      if (taken) claimed.push(taken);
+    }
+    return claimed;
+  }
+
+  /** One card listing the cases, most severe first; a single case left (the others moved on) gets its own card. */
+  private async renderBundle(messages: OutboxMessage[], locale: Locale): Promise<AdaptiveCard[] | undefined> {
+    const { store, clock } = this.options;
+    const items = await loadBundleItems(store, messages, locale, clock.now());
+    const [only] = items;
+    if (items.length === 0) return undefined;
+    if (items.length === 1 && only) return [taskCard(only.view, only.kind)];
+    return [bundleCard(items, locale, await deferredFor(store, messages[0]?.recipientId ?? "", clock.now()))];
+  }
+
+  /** A bundled card that failed: its companions are retried with it, or given up with it (and their cases told to the leaders). */
+  private async failCompanion(companion: OutboxMessage, error: unknown): Promise<void> {
+    const { store, clock } = this.options;
+    const status = error instanceof PermanentFailure ? error.status : statusOf(error);
+    const reason = `${status ?? "error"}: ${(error as Error).message}`.slice(0, 300);
+    const retryable = !(error instanceof PermanentFailure) && (status === undefined || RETRYABLE.has(status));
+    if (retryable && companion.attempts + 1 < MAX_ATTEMPTS) {
+      await store.outbox.retryLater(companion, new Date(clock.now().getTime() + (retryAfterMs(error, clock.now()) ?? backoffMs(companion.attempts))), reason);
+      return;
+    }
+    await store.outbox.markUndeliverable(companion, reason);
+    if (status !== undefined && RECIPIENT_GONE.has(status)) await this.recipientUnreachable(companion, status);
   }
 
   /** Where the message goes, in which language; "wait" when the user has no conversation and none can be made. */

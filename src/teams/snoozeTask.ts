@@ -20,7 +20,7 @@ type Input = { userId: string | undefined; data: unknown; locale: Locale };
 /** A field of a card that is not text counts as empty: the card comes back saying what is missing. */
 const cardText = z.string().max(40).optional().catch(undefined);
 const SnoozeSubmitSchema = CardSubmitSchema.extend({ snoozeReason: cardText, snoozeUntil: cardText });
-const ViewSubmitSchema = CardSubmitSchema.extend({ view: z.enum(["questions", "snooze"]) });
+const ViewSubmitSchema = CardSubmitSchema.extend({ view: z.enum(["questions", "snooze"]), fromBundle: z.boolean().optional().catch(undefined) });
 
 /**
  * The case and card behind a submit, if the user may act on it: only the pupil's contact teacher, and only on the
@@ -66,7 +66,8 @@ export async function showTask(deps: Deps, input: Input): Promise<AdaptiveCard |
   }
   const found = await currentTaskFor(deps, input, submit.data, "case.view");
   if ("reply" in found) return found.reply;
-  return submit.data.view === "snooze" ? snoozeCard(found.view) : taskCard(found.view);
+  const view = { ...found.view, backToList: submit.data.fromBundle === true };
+  return submit.data.view === "snooze" ? snoozeCard(view) : taskCard(view);
 }
 
 /**
