@@ -42,6 +42,21 @@ function matching(rule: Rule, pupil: PupilRecord, date: IsoDate): readonly Absen
   return events ? events.filter((event) => counts(rule, event)) : [];
 }
 
+/** Whether the pupil has an event the rule counts on the day: `matching(...).length > 0`, without the list. */
+function absentBy(rule: Rule, pupil: PupilRecord, date: IsoDate): boolean {
+  const events = pupil.days.get(date);
+  if (!events) return false;
+  for (const event of events) if (counts(rule, event)) return true;
+  return false;
+}
+
+/** How many of the days the pupil has an event the rule counts. */
+function daysAbsentBy(rule: Rule, pupil: PupilRecord, days: readonly IsoDate[]): number {
+  let count = 0;
+  for (const date of days) if (absentBy(rule, pupil, date)) count += 1;
+  return count;
+}
+
 function firstCountedDay(judging: Judging, pupil: PupilRecord): IsoDate {
   const { from } = judging.calendar.schoolYear;
   return pupil.enrolledFrom && pupil.enrolledFrom > from ? pupil.enrolledFrom : from;
@@ -51,7 +66,11 @@ function firstCountedDay(judging: Judging, pupil: PupilRecord): IsoDate {
 export function windowDays(window: Window, judging: Judging, pupil: PupilRecord): IsoDate[] {
   const { calendar, asOf } = judging;
   const start = firstCountedDay(judging, pupil);
-  if (window.type === "rolling") return calendar.lastSchoolDays(asOf, window.schoolDays).filter((date) => date >= start);
+  if (window.type === "rolling") {
+    const days = calendar.lastSchoolDays(asOf, window.schoolDays);
+    // Most pupils were enrolled before the window starts: then there is nothing to leave out.
+    return days.length > 0 && (days[0] as IsoDate) >= start ? days : days.filter((date) => date >= start);
+  }
   let from: IsoDate;
   if (window.period === "month") from = `${asOf.slice(0, 7)}-01`;
   else if (window.period === "term") from = asOf.slice(5) >= "08-01" ? `${asOf.slice(0, 4)}-08-01` : `${asOf.slice(0, 4)}-01-01`;
@@ -66,13 +85,12 @@ function span(days: readonly IsoDate[]): { from: IsoDate; to: IsoDate } | undefi
 }
 
 function enrolledEnough(judging: Judging, pupil: PupilRecord): boolean {
-  const enrolled = judging.calendar.schoolDaysIn(firstCountedDay(judging, pupil), judging.asOf).length;
+  const enrolled = judging.calendar.countSchoolDays(firstCountedDay(judging, pupil), judging.asOf);
   return enrolled >= judging.settings.minEnrolledSchoolDays;
 }
 
 function percentOf(rule: Rule, pupil: PupilRecord, days: readonly IsoDate[]): number {
-  const absent = days.filter((date) => matching(rule, pupil, date).length > 0).length;
-  return days.length === 0 ? 0 : (absent / days.length) * 100;
+  return days.length === 0 ? 0 : (daysAbsentBy(rule, pupil, days) / days.length) * 100;
 }
 
 /** How each kind of rule measures a pupil. Undefined means the rule has nothing to judge. */
@@ -83,7 +101,7 @@ const measures: { [K in Rule["kind"]]: (rule: Extract<Rule, { kind: K }>, judgin
     const window = span(days);
     if (!window) return undefined;
     if (rule.unit === "days") {
-      const count = days.filter((date) => matching(rule, pupil, date).length > 0).length;
+      const count = daysAbsentBy(rule, pupil, days);
       return { ...window, value: round1((count / days.length) * 100), count, denominator: days.length, unit: "days" };
     }
     const perDay = judging.settings.lessonsPerDay;
@@ -112,7 +130,7 @@ const measures: { [K in Rule["kind"]]: (rule: Extract<Rule, { kind: K }>, judgin
     let best = { length: 0, from: window.from, to: window.from };
     let run = 0;
     days.forEach((date, index) => {
-      run = matching(rule, pupil, date).length > 0 ? run + 1 : 0;
+      run = absentBy(rule, pupil, date) ? run + 1 : 0;
       if (run > best.length) best = { length: run, from: days[index - run + 1] as IsoDate, to: date };
     });
     return { ...window, value: best.length, count: best.length, unit: "days", runFrom: best.from, runTo: best.to };
@@ -125,7 +143,7 @@ const measures: { [K in Rule["kind"]]: (rule: Extract<Rule, { kind: K }>, judgin
     let best: Measurement = { ...window, value: 0, count: 0, unit: "days" };
     for (let day = 1; day <= 5; day += 1) {
       const occurrences = days.filter((date) => weekday(date) === day);
-      const count = occurrences.filter((date) => matching(rule, pupil, date).length > 0).length;
+      const count = daysAbsentBy(rule, pupil, occurrences);
       if (count > best.value) best = { ...window, value: count, count, denominator: occurrences.length, unit: "days", weekday: day };
     }
     return best;
@@ -167,7 +185,7 @@ const measures: { [K in Rule["kind"]]: (rule: Extract<Rule, { kind: K }>, judgin
     if (!window) return undefined;
     const currentPercent = percentOf(rule, pupil, current);
     const previousPercent = percentOf(rule, pupil, previous);
-    const count = current.filter((date) => matching(rule, pupil, date).length > 0).length;
+    const count = daysAbsentBy(rule, pupil, current);
     if (currentPercent < rule.floorPercent) return { ...window, value: 0, count, unit: "days" };
     // From no absence at all, any rise above the floor counts; 100 stands for "from nothing".
     const factor = previousPercent === 0 ? 100 : Math.min(100, round1(currentPercent / previousPercent));
