@@ -71,10 +71,29 @@ export class SchoolCalendar {
     return low;
   }
 
+  /** Index of the first school day after `date` (the same as on or after the next day, without making that day). */
+  private indexAfter(date: IsoDate): number {
+    const days = this.allSchoolDays();
+    let low = 0;
+    let high = days.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((days[middle] as IsoDate) <= date) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
   /** The school days from `from` to `to`, both included, oldest first. */
   schoolDaysIn(from: IsoDate, to: IsoDate): IsoDate[] {
     if (from > to) return [];
-    return this.allSchoolDays().slice(this.indexFrom(from), this.indexFrom(addDays(to, 1)));
+    return this.allSchoolDays().slice(this.indexFrom(from), this.indexAfter(to));
+  }
+
+  /** How many school days there are from `from` to `to`, both included: `schoolDaysIn(from, to).length`, without the list. */
+  countSchoolDays(from: IsoDate, to: IsoDate): number {
+    if (from > to) return 0;
+    return this.indexAfter(to) - this.indexFrom(from);
   }
 
   whyNotASchoolDay(date: IsoDate): NotASchoolDayReason | undefined {
@@ -100,7 +119,7 @@ export class SchoolCalendar {
 
   /** The last `count` school days on or before `asOf`, oldest first (fewer at the start of the school year). */
   lastSchoolDays(asOf: IsoDate, count: number): IsoDate[] {
-    const end = this.indexFrom(addDays(asOf, 1));
+    const end = this.indexAfter(asOf);
     return this.allSchoolDays().slice(Math.max(0, end - count), end);
   }
 
@@ -118,6 +137,6 @@ export class SchoolCalendar {
 
   /** School days after `from` up to and including `to`. */
   schoolDaysBetween(from: IsoDate, to: IsoDate): number {
-    return this.schoolDaysIn(addDays(from, 1), to).length;
+    return this.countSchoolDays(addDays(from, 1), to);
   }
 }

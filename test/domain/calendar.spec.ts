@@ -26,6 +26,12 @@ describe("the school calendar", () => {
     assert.deepEqual(calendar.lastSchoolDays("2026-08-19", 20), ["2026-08-17", "2026-08-18", "2026-08-19"]);
   });
 
+  it("counts the school days between two dates as many as it lists, both ends included", () => {
+    const pairs: [string, string][] = [["2026-08-17", "2027-06-18"], ["2026-10-03", "2026-10-12"], ["2026-10-05", "2026-10-09"], ["2026-11-20", "2026-11-20"], ["2026-11-21", "2026-11-20"], ["2026-06-01", "2026-08-17"]];
+    for (const [from, to] of pairs) assert.equal(calendar.countSchoolDays(from, to), calendar.schoolDaysIn(from, to).length, `${from}..${to}`);
+    assert.equal(calendar.countSchoolDays("2026-10-02", "2026-10-12"), 2);
+  });
+
   it("puts a deadline of three school days from a Friday on the Wednesday, and skips a holiday week", () => {
     assert.equal(calendar.addSchoolDays("2026-11-20", 3), "2026-11-25");
     assert.equal(calendar.addSchoolDays("2026-10-02", 1), "2026-10-12");
