@@ -309,6 +309,8 @@ async function evaluateSchool(input: {
   const deliverFrom = nextDeliveryTime({ now: localInstant(deliveryDay, "00:00", timeZone), calendar, timeZone, hours: settings.routine.deliveryHours }).toISOString();
 
   const touched: { value: AbsenceCase; etag: string }[] = [];
+  /** Cases whose numbers were brought up to date tonight but not yet written. */
+  const unwritten = new Set<string>();
   for (const pupil of pupils) {
     const open = openByPupil.get(pupil.pupilId);
     const lastClosed = lastClosedByPupil.get(pupil.pupilId);
@@ -354,9 +356,10 @@ async function evaluateSchool(input: {
       openByPupil.set(pupil.pupilId, { value, etag });
     } else if (open && findings.length > 0 && sameFindings(open.value.findings, findings) === false) {
       // Tonight's numbers, so that the case's severity (and the order of every list) follows the absence.
+      // Written with the night's next change of the case (or on its own below): one write a case a night.
       const refreshed = { ...open.value, findings };
-      const etag = dryRun ? open.etag : await store.cases.update(refreshed, open.etag);
-      openByPupil.set(pupil.pupilId, { value: refreshed, etag });
+      openByPupil.set(pupil.pupilId, { value: refreshed, etag: open.etag });
+      unwritten.add(refreshed.caseId);
     }
   }
 
@@ -377,6 +380,7 @@ async function evaluateSchool(input: {
     const changed = reassign(stored.value, pupil.contactTeacherIds);
     if (changed !== stored.value) {
       if (!dryRun) stored.etag = await store.cases.update(changed, stored.etag);
+      unwritten.delete(changed.caseId);
       await audit(deps, dryRun, "case.reassigned", changed, { teacherIds: stored.value.teacherIds });
       stored.value = changed;
     }
@@ -392,8 +396,8 @@ async function evaluateSchool(input: {
       } else {
         summary.remindersQueued += after.pendingNotices.length - before.pendingNotices.length;
       }
-      if (!dryRun) stored.etag = await store.cases.update(after, stored.etag);
     }
+    if ((after !== before || unwritten.has(after.caseId)) && !dryRun) stored.etag = await store.cases.update(after, stored.etag);
     if (after.pendingNotices.length > 0) touched.push({ value: after, etag: stored.etag });
   }
 

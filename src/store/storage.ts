@@ -1,6 +1,6 @@
 import { TableClient, TableServiceClient, type TableEntity, type TableTransaction } from "@azure/data-tables";
 
-export const TABLES = ["pupils", "absence", "cases", "outbox", "conversations", "runs", "audit", "leases", "organisation", "settings", "feeds"] as const;
+export const TABLES = ["pupils", "pupilabsence", "cases", "outbox", "conversations", "runs", "audit", "leases", "organisation", "settings", "feeds"] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface StorageOptions {
