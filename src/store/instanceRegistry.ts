@@ -1,0 +1,40 @@
+import { odata } from "@azure/data-tables";
+import { isNotFound, type Storage } from "./storage";
+
+const PARTITION = "instance";
+
+/**
+ * The bot's running instances, each a heartbeat in the leases table with an expiry: what they share (Teams' rate
+ * limit for the app in the tenant) is divided by how many are alive. A killed instance drops out when its
+ * heartbeat expires.
+ */
+export class InstanceRegistry {
+  constructor(private readonly storage: Storage) {}
+
+  private get table() {
+    return this.storage.table("leases");
+  }
+
+  /** Records that `instanceId` is alive until `now + forMs`, and returns how many instances are alive now. */
+  async beat(instanceId: string, now: Date, forMs: number): Promise<number> {
+    await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: instanceId, until: new Date(now.getTime() + forMs).toISOString() }, "Replace");
+    return this.countAlive(now);
+  }
+
+  async countAlive(now: Date): Promise<number> {
+    const at = now.toISOString();
+    let alive = 0;
+    for await (const entity of this.table.listEntities<{ until: string }>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })) {
+      if (entity.partitionKey === PARTITION && entity.until > at) alive += 1;
+    }
+    return alive;
+  }
+
+  async leave(instanceId: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(PARTITION, instanceId);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+}
