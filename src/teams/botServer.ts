@@ -9,6 +9,7 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import { createTeamsApplication } from "./app";
 import { OutboxSender } from "./outboxSender";
+import { shareRateWithOtherInstances } from "./rateShare";
 import type { BotServices } from "./commands";
 import { runNightly, type NightlyInput } from "../jobs/nightly";
 import { translator } from "../i18n";
@@ -20,7 +21,7 @@ export interface BotServer {
 }
 
 export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "BOT_SERVICE_URL" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE"> &
-  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA">>;
+  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA" | "SEND_RATE_PER_SECOND">>;
 
 function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
   if (!config.BOT_ID) {
@@ -99,7 +100,9 @@ export async function startBotServer(deps: {
     tenantId: config.BOT_TENANT_ID,
     sendTimeoutMs: (config.SEND_TIMEOUT_SECONDS ?? 30) * 1000,
     claimMs: (config.OUTBOX_CLAIM_SECONDS ?? 120) * 1000,
+    ratePerSecond: config.SEND_RATE_PER_SECOND,
   });
+  const rateShare = await shareRateWithOtherInstances({ store, sender, clock, logger });
   const drainSoon = () => {
     sender.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));
   };
@@ -166,6 +169,7 @@ export async function startBotServer(deps: {
       await running;
       sender.stop();
       await sender.drain().catch(() => undefined);
+      await rateShare.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -6,18 +6,25 @@
 export class SendRate {
   private next = 0;
   private readonly recent = new Map<string, number[]>();
+  private sharedBy = 1;
 
   constructor(private readonly options: { perSecond: number; perConversationPerSecond: number }) {}
+
+  /** The limits are Teams' for the whole app: with `instances` sending, this one keeps to its part. */
+  share(instances: number): void {
+    this.sharedBy = Math.max(1, Math.floor(instances));
+  }
 
   async take(conversation: string): Promise<void> {
     // A monotonic clock: pacing is about real elapsed time, whatever the wall clock (or a test) says.
     const now = performance.now();
     let at = Math.max(now, this.next);
+    const perConversation = Math.max(1, Math.floor(this.options.perConversationPerSecond / this.sharedBy));
     const times = (this.recent.get(conversation) ?? []).filter((time) => time > at - 1000);
-    if (times.length >= this.options.perConversationPerSecond) at = Math.max(at, (times[times.length - this.options.perConversationPerSecond] as number) + 1000);
+    if (times.length >= perConversation) at = Math.max(at, (times[times.length - perConversation] as number) + 1000);
     times.push(at);
     this.recent.set(conversation, times);
-    this.next = at + 1000 / this.options.perSecond;
+    this.next = at + (1000 * this.sharedBy) / this.options.perSecond;
     if (this.recent.size > 10_000) this.forget(now);
     if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   }
