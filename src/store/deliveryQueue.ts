@@ -1,5 +1,4 @@
 import { QueueClient } from "@azure/storage-queue";
-import { isNotFound } from "./storage";
 
 /** The longest a queue message can stay hidden; a message due later is looked at again then, and hidden again. */
 const MAX_HIDDEN_SECONDS = 7 * 24 * 60 * 60;
@@ -11,6 +10,12 @@ export interface Delivery {
   popReceipt: string;
   /** How often the queue has handed it out (a message that keeps coming back is looked at like any other). */
   dequeueCount: number;
+}
+
+/** A message removed, or handed out again since (its pop receipt changed): no longer the caller's to settle. */
+function isGone(error: unknown): boolean {
+  const { statusCode, code } = error as { statusCode?: number; code?: string };
+  return statusCode === 404 || (statusCode === 400 && code === "PopReceiptMismatch");
 }
 
 function secondsUntil(at: Date, now: Date): number {
@@ -64,7 +69,7 @@ export class DeliveryQueue {
     try {
       await this.client.deleteMessage(delivery.messageId, delivery.popReceipt);
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isGone(error)) throw error;
     }
   }
 
@@ -73,7 +78,7 @@ export class DeliveryQueue {
     try {
       await this.client.updateMessage(delivery.messageId, delivery.popReceipt, undefined, secondsUntil(at, now));
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isGone(error)) throw error;
     }
   }
 }
