@@ -39,7 +39,7 @@ export const ConfigShape = z.object({
   FEED_BEARER_TOKEN: optionalText.describe("Sent as 'Authorization: Bearer ...' when FEED_FILE is an https:// URL."),
   NIGHTLY_SCHEDULE: z.string().default("0 7 * * 1-5").describe("When the nightly run starts (cron, in the organisation's time zone); it judges up to the day before."),
   DIGEST_SCHEDULE: z.string().default("0 8 * * 1-5").describe("When the leaders' digests go out (cron, organisation's time zone): daily, the weekly overview on Mondays."),
-  OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send."),
+  OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send (with the delivery queue, at least every second)."),
   SEND_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30).describe("How long one send to Teams may take before it is retried later."),
   OUTBOX_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(120).describe("How long a message being sent is reserved; after a crash, it is sent again after this."),
   OUTBOX_QUEUE: z

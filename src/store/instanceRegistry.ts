@@ -15,19 +15,27 @@ export class InstanceRegistry {
     return this.storage.table("leases");
   }
 
-  /** Records that `instanceId` is alive until `now + forMs`, and returns how many instances are alive now. */
-  async beat(instanceId: string, now: Date, forMs: number): Promise<number> {
+  /**
+   * Records that `instanceId` is alive until `now + forMs`; returns how many instances are alive now, and this
+   * one's place among them (by id), so that they can take turns.
+   */
+  async beat(instanceId: string, now: Date, forMs: number): Promise<{ alive: number; index: number }> {
     await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: instanceId, until: new Date(now.getTime() + forMs).toISOString() }, "Replace");
-    return this.countAlive(now);
+    const alive = await this.listAlive(now);
+    return { alive: alive.length, index: Math.max(0, alive.indexOf(instanceId)) };
   }
 
   async countAlive(now: Date): Promise<number> {
+    return (await this.listAlive(now)).length;
+  }
+
+  private async listAlive(now: Date): Promise<string[]> {
     const at = now.toISOString();
-    let alive = 0;
+    const alive: string[] = [];
     for await (const entity of this.table.listEntities<{ until: string }>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } })) {
-      if (entity.partitionKey === PARTITION && entity.until > at) alive += 1;
+      if (entity.partitionKey === PARTITION && entity.until > at) alive.push(entity.rowKey as string);
     }
-    return alive;
+    return alive.sort();
   }
 
   async leave(instanceId: string): Promise<void> {

@@ -139,17 +139,23 @@ export class Outbox {
    * Puts back in the delivery queue the messages that have waited too long (due for `graceMs` and not put back
    * within it, or claimed by a sender that stopped): their queue message was lost between the table write and the
    * queue, or taken by an instance that died. Marking them first lets one instance of several put each back.
+   * They are handed out from `visibleAt` (now by default).
    */
-  async requeueOverdue(now: Date, graceMs: number): Promise<number> {
+  async requeueOverdue(now: Date, graceMs: number, visibleAt: Date = now): Promise<number> {
     if (!this.queue) return 0;
     const before = new Date(now.getTime() - graceMs).toISOString();
+    const queue = this.queue;
+    const overdue = (await this.listDue(new Date(now.getTime() - graceMs))).filter((message) => !message.queuedAt || message.queuedAt <= before);
     let requeued = 0;
-    for (const message of await this.listDue(new Date(now.getTime() - graceMs))) {
-      if (message.queuedAt && message.queuedAt > before) continue;
-      const marked = await this.change(message, { queuedAt: now.toISOString() });
-      if (!marked) continue;
-      await this.queue.put(message.id, now, now);
-      requeued += 1;
+    // Many at once after an outage: a few in flight, not one after the other.
+    for (let start = 0; start < overdue.length; start += 16) {
+      await Promise.all(
+        overdue.slice(start, start + 16).map(async (message) => {
+          if (!(await this.change(message, { queuedAt: now.toISOString() }))) return;
+          await queue.put(message.id, visibleAt, now);
+          requeued += 1;
+        }),
+      );
     }
     return requeued;
   }

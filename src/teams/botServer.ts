@@ -14,6 +14,9 @@ import type { BotServices } from "./commands";
 import { runNightly, type NightlyInput } from "../jobs/nightly";
 import { translator } from "../i18n";
 
+/** With the delivery queue, an idle instance looks for work at least this often (seconds). */
+const QUEUE_POLL_SECONDS = 1;
+
 export interface BotServer {
   url: string;
   sender: OutboxSender;
@@ -157,7 +160,9 @@ export async function startBotServer(deps: {
 
   await new Promise<void>((resolve) => server.listen(config.PORT, "0.0.0.0", resolve));
   const { port } = server.address() as AddressInfo;
-  const timer = setInterval(drainSoon, config.OUTBOX_POLL_SECONDS * 1000);
+  // The delivery queue is cheap to ask: every instance looks often, so that all join in when another queues work.
+  const pollSeconds = store.outbox.queue ? Math.min(config.OUTBOX_POLL_SECONDS, QUEUE_POLL_SECONDS) : config.OUTBOX_POLL_SECONDS;
+  const timer = setInterval(drainSoon, pollSeconds * 1000);
   timer.unref();
   logger.info({ port }, "bot listening on /api/messages");
 

@@ -144,9 +144,9 @@ export class OutboxSender {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
   }
 
-  /** How many instances send to this tenant now: this one keeps to its share of the rate. */
-  shareRateWith(instances: number): void {
-    this.rate.share(instances);
+  /** How many instances send to this tenant now, and this one's place among them: it takes its turn of the rate. */
+  shareRateWith(instances: number, index = 0): void {
+    this.rate.share(instances, index);
   }
 
   private get claimMs(): number {

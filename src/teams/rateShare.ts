@@ -15,18 +15,19 @@ export interface RateShare {
 
 /**
  * Teams' limits are for the app in the tenant, whatever the number of instances sending: each instance keeps a
- * heartbeat in storage and sends `rate / instances alive`. Resolves once the first count is known, so that a new
- * instance never starts at the whole rate.
+ * heartbeat in storage and takes its turn of the rate among the instances alive (`rate / instances` each).
+ * Resolves once the first count is known, so that a new instance never starts at the whole rate.
  */
 export async function shareRateWithOtherInstances(deps: { store: Store; sender: OutboxSender; clock: Clock; logger: Logger }): Promise<RateShare> {
   const { store, sender, clock, logger } = deps;
   const instanceId = randomUUID();
   let alive = 1;
   const beat = async () => {
-    const count = Math.max(1, await store.instances.beat(instanceId, clock.now(), ALIVE_FOR_MS));
+    const turn = await store.instances.beat(instanceId, clock.now(), ALIVE_FOR_MS);
+    const count = Math.max(1, turn.alive);
     if (count !== alive) logger.info({ instances: count }, "instances sending to Teams changed: this one sends its share");
     alive = count;
-    sender.shareRateWith(count);
+    sender.shareRateWith(count, turn.index);
   };
   // Storage away at start: this instance counts as one until the next beat works.
   await beat().catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, "instance heartbeat failed"));

@@ -73,11 +73,12 @@ describe("storage shared by several instances", () => {
     });
   });
 
-  it("counts the instances whose heartbeat has not expired", async () => {
+  it("counts the instances whose heartbeat has not expired, and gives each its place among them", async () => {
     const store = await openStore({ connectionString: azuriteConnectionString(), tablePrefix: `beat${randomUUID().slice(0, 8)}` });
     const now = new Date();
-    assert.equal(await store.instances.beat("a", now, 30_000), 1);
-    assert.equal(await store.instances.beat("b", now, 30_000), 2);
+    assert.deepEqual(await store.instances.beat("b", now, 30_000), { alive: 1, index: 0 });
+    assert.deepEqual(await store.instances.beat("a", now, 30_000), { alive: 2, index: 0 }, "in order of id: each its own turn");
+    assert.deepEqual(await store.instances.beat("b", now, 30_000), { alive: 2, index: 1 });
     assert.equal(await store.instances.countAlive(new Date(now.getTime() + 31_000)), 0, "both expired");
     await store.instances.leave("a");
     assert.equal(await store.instances.countAlive(now), 1);
