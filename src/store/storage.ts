@@ -35,14 +35,6 @@ export class Storage {
 
   constructor(private readonly options: StorageOptions) {}
 
-  get connectionString(): string {
-    return this.options.connectionString;
-  }
-
-  get tablePrefix(): string {
-    return this.options.tablePrefix;
-  }
-
   private clientOptions() {
     return { allowInsecureConnection: /^(?:.*;)?\s*(?:DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true)|TableEndpoint=http:/i.test(this.options.connectionString) };
   }

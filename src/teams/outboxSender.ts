@@ -113,8 +113,8 @@ class PermanentFailure extends Error {
  * recipient: the coordinators are told, and a case goes to the school's leaders instead of nowhere.
  *
  * With a delivery queue (several instances), the sender takes its work from the queue instead of scanning the
- * outbox table; the claim is the same, so a message the queue hands out twice is sent once. Each instance sends
- * its share of the rate (`shareRateWith`).
+ * outbox table; the claim is the same, so a message the queue hands out twice is sent once. Each instance takes
+ * its turn of the rate (`shareRateWith`).
  */
 export class OutboxSender {
   private draining: Promise<DrainResult> | undefined;
@@ -122,6 +122,8 @@ export class OutboxSender {
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   private lastSweep = -Infinity;
+  /** Stopping: with the delivery queue, the batch under way is finished and no more taken (the others send them). */
+  private stopped = false;
   private readonly rate: SendRate;
 
   constructor(private readonly options: SenderOptions) {
@@ -141,6 +143,7 @@ export class OutboxSender {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
   }
 
@@ -186,16 +189,21 @@ export class OutboxSender {
     }
     do {
       this.again = false;
-      for (;;) {
+      while (!this.stopped) {
         const batch = await queue.take(32, this.claimMs / 1000);
         if (batch.length === 0) break;
         const paused = await pausedSchools(store, await store.organisation.get());
         await inParallel(batch, QUEUE_CONCURRENCY, async (delivery) => {
-          const outcome = await this.deliverQueued(queue, delivery, paused);
-          if (outcome) tally(total, outcome);
+          try {
+            const outcome = await this.deliverQueued(queue, delivery, paused);
+            if (outcome) tally(total, outcome);
+          } catch (error) {
+            // The storage failed us for this one: the queue hands it out again when its time is up.
+            logger.error({ err: { message: (error as Error).message } }, "a queued message could not be handled");
+          }
         });
       }
-    } while (this.again);
+    } while (this.again && !this.stopped);
     return total;
   }
 
