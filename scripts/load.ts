@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { clockFrom } from "../src/demo/startDemo";
+import type { AbsenceCase } from "../src/domain/cases";
 import { translator } from "../src/i18n";
 import { runNightly } from "../src/jobs/nightly";
 import { silentLogger } from "../src/log";
@@ -18,7 +19,7 @@ import { startEmbeddedAzurite } from "../src/store/embeddedAzurite";
 import { TASK_VERB } from "../src/teams/cards";
 import { startBotServer } from "../src/teams/botServer";
 
-const TENANT = "00000000-0000-4000-8000-0000000000aa";
+export const TENANT = "00000000-0000-4000-8000-0000000000aa";
 // 3 of the last 20 school days (15 %): step 1 of the standard rules, the follow-up card.
 const SCHOOL_DAYS = ["2026-11-16", "2026-11-18", "2026-11-20"];
 const ANSWERS = { guardiansContacted: "yes", guardiansContactedOn: "2026-11-23", guardiansResult: "agreed", documented: "partly", cause: "known", pupilHeard: "yes", nurseInformed: "no" };
@@ -36,7 +37,7 @@ export interface LoadReport {
   achievedRate: number;
 }
 
-const teacherId = (n: number) => `10000000-0000-4000-8000-${n.toString().padStart(12, "0")}`;
+export const teacherId = (n: number) => `10000000-0000-4000-8000-${n.toString().padStart(12, "0")}`;
 
 /** Flagged pupils of one school: a large school's worth, so that 6 000 cases spread over 30 schools. */
 const CASES_PER_SCHOOL = 200;
@@ -46,7 +47,7 @@ const schoolOf = (teacher: number, teachersPerSchool: number) => `L${Math.floor(
  * A municipality whose `teachers` contact teachers each have `perTeacher` pupils absent 3 days of the last 20,
  * spread over as many schools as it takes for about CASES_PER_SCHOOL flagged pupils each.
  */
-async function writeMunicipality(folder: string, teachers: number, perTeacher: number): Promise<{ organisation: string; roster: string; feed: string; schoolIds: string[] }> {
+export async function writeMunicipality(folder: string, teachers: number, perTeacher: number): Promise<{ organisation: string; roster: string; feed: string; schoolIds: string[] }> {
   const schools = Math.max(1, Math.ceil((teachers * perTeacher) / CASES_PER_SCHOOL));
   const teachersPerSchool = Math.ceil(teachers / schools);
   const schoolIds = Array.from({ length: schools }, (_, index) => `L${index + 1}`);
@@ -72,7 +73,24 @@ async function writeMunicipality(folder: string, teachers: number, perTeacher: n
   return files;
 }
 
-function percentile(sorted: number[], p: number): number {
+/** A contact teacher's answer to the step 1 card of a case, as Teams invokes it (Action.Execute). */
+export function answerActivity(absenceCase: AbsenceCase, serviceUrl: string): Record<string, unknown> {
+  const user = absenceCase.teacherIds[0] ?? "";
+  return {
+    id: randomUUID(),
+    type: "invoke",
+    name: "adaptiveCard/action",
+    channelId: "msteams",
+    serviceUrl,
+    from: { id: `29:${user}`, aadObjectId: user, name: "Lærer" },
+    recipient: { id: "28:tidlig-bot", name: "Tidlig" },
+    conversation: { id: `a:${user}`, conversationType: "personal", tenantId: TENANT },
+    channelData: { tenant: { id: TENANT } },
+    value: { action: { type: "Action.Execute", verb: TASK_VERB, data: { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: absenceCase.current?.serial ?? 1, ...ANSWERS } }, trigger: "manual" },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
 }
@@ -101,19 +119,7 @@ export async function runLoad(options: { teachers: number; rate: number; seconds
     const latencies: number[] = [];
     let errors = 0;
     const answer = async (absenceCase: (typeof open)[number]) => {
-      const user = absenceCase.teacherIds[0] ?? "";
-      const activity = {
-        id: randomUUID(),
-        type: "invoke",
-        name: "adaptiveCard/action",
-        channelId: "msteams",
-        serviceUrl: "http://127.0.0.1:9/",
-        from: { id: `29:${user}`, aadObjectId: user, name: "Lærer" },
-        recipient: { id: "28:tidlig-bot", name: "Tidlig" },
-        conversation: { id: `a:${user}`, conversationType: "personal", tenantId: TENANT },
-        channelData: { tenant: { id: TENANT } },
-        value: { action: { type: "Action.Execute", verb: TASK_VERB, data: { caseId: absenceCase.caseId, schoolId: absenceCase.schoolId, serial: absenceCase.current?.serial ?? 1, ...ANSWERS } }, trigger: "manual" },
-      };
+      const activity = answerActivity(absenceCase, "http://127.0.0.1:9/");
       const started = performance.now();
       try {
         const response = await fetch(`${bot.url}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });

@@ -39,9 +39,21 @@ export const ConfigShape = z.object({
   FEED_BEARER_TOKEN: optionalText.describe("Sent as 'Authorization: Bearer ...' when FEED_FILE is an https:// URL."),
   NIGHTLY_SCHEDULE: z.string().default("0 7 * * 1-5").describe("When the nightly run starts (cron, in the organisation's time zone); it judges up to the day before."),
   DIGEST_SCHEDULE: z.string().default("0 8 * * 1-5").describe("When the leaders' digests go out (cron, organisation's time zone): daily, the weekly overview on Mondays."),
-  OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send."),
+  OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send (with the delivery queue, at least every second)."),
   SEND_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30).describe("How long one send to Teams may take before it is retried later."),
   OUTBOX_CLAIM_SECONDS: z.coerce.number().min(1).max(3600).default(120).describe("How long a message being sent is reserved; after a crash, it is sent again after this."),
+  OUTBOX_QUEUE: z
+    .enum(["auto", "off"])
+    .default("auto")
+    .describe("auto: the outbox's messages are handed out through a Storage queue when the account has a Queue service, so every instance sends a share; off: each instance polls the outbox table."),
+  SEND_RATE_PER_SECOND: z.coerce.number().min(1).max(50).default(25).describe("Sends a second to Teams for the app in the tenant (Teams allows about 30), shared by all running instances."),
+  NIGHTLY_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(15)
+    .max(60)
+    .default(60)
+    .describe("How long the nightly run's blob lease lasts between renewals: a run whose instance died frees the lease within this."),
   DEFAULT_LOCALE: z
     .string()
     .default("nb")

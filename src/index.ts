@@ -33,10 +33,11 @@ async function main(): Promise<void> {
         return (await store.organisation.get())?.timeZone ?? "Europe/Oslo";
       },
     );
+    // Every instance schedules the run: the lease lets one work, and the others skip a night already run.
     const run = async () => {
       await runNightly(
         { store, clock: systemClock, logger, t: translator(config.DEFAULT_LOCALE) },
-        { feedPath: FEED_FILE, rosterPath: ROSTER_FILE, organisationPath: ORGANISATION_FILE, feedSource },
+        { feedPath: FEED_FILE, rosterPath: ROSTER_FILE, organisationPath: ORGANISATION_FILE, feedSource, oncePerNight: true },
       );
       await bot.sender.drain();
     };

@@ -39,6 +39,11 @@ export interface NightlyInput {
   dryRun?: boolean | undefined;
   /** How to reach a feed that is not a local file (a folder's pattern, a blob account, a bearer token). */
   feedSource?: SourceOptions | undefined;
+  /**
+   * A scheduled run, which every instance starts: skipped when this night's run has finished already (an instance
+   * whose clock is a little behind gets the lease after the others' run). A run started by hand always runs.
+   */
+  oncePerNight?: boolean | undefined;
 }
 
 export interface RejectedRow {
@@ -95,6 +100,8 @@ export interface NightlyDependencies {
 }
 
 export const NIGHTLY_LEASE_MS = 30 * 60 * 1000;
+/** A scheduled run finds this night's run done when a run of the same day started within this. */
+const SAME_NIGHT_MS = 12 * 60 * 60 * 1000;
 /** A file with thousands of bad rows is summarised: the first ones by line, and how many in all. */
 export const REJECTED_LISTED = 200;
 
@@ -244,6 +251,14 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     logger.warn("nightly run skipped: another run holds the lease");
     return summary;
   }
+  if (!dryRun && input.oncePerNight && (await finishedTonight(store, asOf, startedAt))) {
+    await store.nightlyLease.release(owner);
+    await spill.cleanup();
+    // Run again, it would find the feed processed and raise a false alarm about a missing feed.
+    summary.skipped = "already-run-tonight";
+    logger.info({ asOf }, "nightly run skipped: this night's run has finished already (in another instance)");
+    return summary;
+  }
   try {
     const feedDays = await importDays(store, spill, organisation.schools.map((school) => school.id), dryRun, summary);
     let stored = await store.settings.current();
@@ -279,6 +294,12 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     await spill.cleanup();
     if (!dryRun) await store.nightlyLease.release(owner);
   }
+}
+
+/** Whether a run judging up to `asOf` started within the last hours and finished. */
+async function finishedTonight(store: Store, asOf: IsoDate, now: Date): Promise<boolean> {
+  const latest = await store.runs.latest();
+  return latest !== undefined && latest.asOf === asOf && now.getTime() - Date.parse(latest.startedAt) < SAME_NIGHT_MS;
 }
 
 async function evaluateSchool(input: {

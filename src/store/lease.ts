@@ -3,7 +3,14 @@ import { isConflict, isNotFound, isPreconditionFailed, type Storage } from "./st
 const PARTITION = "lease";
 
 /** A named lease in storage: only one holder at a time across processes and instances; it expires if the holder dies. */
-export class Lease {
+export interface Lease {
+  /** True when `owner` now holds the lease, for `forMs` at most. */
+  acquire(owner: string, now: Date, forMs: number): Promise<boolean>;
+  release(owner: string): Promise<void>;
+}
+
+/** A lease as a Table entity with an expiry, for a storage account without a Blob service. */
+export class TableLease implements Lease {
   constructor(
     private readonly storage: Storage,
     private readonly name: string,

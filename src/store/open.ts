@@ -1,7 +1,7 @@
 import type { Config } from "../config";
 import type { Logger } from "../log";
 import { startEmbeddedAzurite } from "./embeddedAzurite";
-import { openStore, type Store } from "./index";
+import { openStore, type Store, type StoreOptions } from "./index";
 
 export interface OpenedStore {
   store: Store;
@@ -12,15 +12,21 @@ export interface OpenedStore {
 
 /** Opens the configured storage account, or starts the embedded Azurite when none is configured. */
 export async function openConfiguredStore(config: Config, logger: Logger): Promise<OpenedStore> {
+  const options = (connectionString: string): StoreOptions => ({
+    connectionString,
+    tablePrefix: config.TABLE_PREFIX,
+    outboxQueue: config.OUTBOX_QUEUE === "auto",
+    nightlyLeaseSeconds: config.NIGHTLY_LEASE_SECONDS,
+  });
   if (config.STORAGE_CONNECTION_STRING) {
     const connectionString = config.STORAGE_CONNECTION_STRING;
-    return { store: await openStore({ connectionString, tablePrefix: config.TABLE_PREFIX }), connectionString, close: async () => {} };
+    return { store: await openStore(options(connectionString)), connectionString, close: async () => {} };
   }
   const azurite = await startEmbeddedAzurite({ folder: config.LOCAL_DATA_DIR, port: config.LOCAL_STORAGE_PORT });
   logger.info(
     { folder: config.LOCAL_DATA_DIR, port: config.LOCAL_STORAGE_PORT, startedHere: azurite.startedHere },
     azurite.startedHere ? "no STORAGE_CONNECTION_STRING: started the embedded Azurite" : "no STORAGE_CONNECTION_STRING: using the embedded Azurite already running",
   );
-  const store = await openStore({ connectionString: azurite.connectionString, tablePrefix: config.TABLE_PREFIX });
+  const store = await openStore(options(azurite.connectionString));
   return { store, connectionString: azurite.connectionString, close: () => azurite.close() };
 }

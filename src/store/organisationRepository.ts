@@ -31,6 +31,15 @@ export class OrganisationRepository {
     return this.recent.get(() => this.read());
   }
 
+  /**
+   * Read now, not kept: for a school the kept organisation does not know. Another instance's nightly run may have
+   * saved a new organisation, and queued messages about it, within the seconds this one keeps the old.
+   */
+  fresh(): Promise<Organisation | undefined> {
+    this.recent.forget();
+    return this.get();
+  }
+
   private async read(): Promise<Organisation | undefined> {
     try {
       const entity = await this.table.getEntity<Record<string, unknown>>(PARTITION, CURRENT);

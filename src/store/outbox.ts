@@ -3,7 +3,8 @@ import type { NoticeKind } from "../domain/cases";
 
 /** Case notices, and messages about no single case: the leaders' digests and alerts to the coordinators. */
 export type MessageKind = NoticeKind | "digest" | "coordinator-alert" | "run-summary";
-import { deleteInBatches, isConflict, isPreconditionFailed, keyOf, type Storage } from "./storage";
+import type { DeliveryQueue } from "./deliveryQueue";
+import { deleteInBatches, isConflict, isNotFound, isPreconditionFailed, keyOf, type Storage } from "./storage";
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "undeliverable";
 
@@ -28,6 +29,7 @@ export interface OutboxMessage {
   sentAt?: string | undefined;
   activityId?: string | undefined;
   lastError?: string | undefined;
+  queuedAt?: string | undefined;
   etag: string;
 }
 
@@ -49,6 +51,8 @@ interface OutboxEntity {
   sentAt?: string;
   activityId?: string;
   lastError?: string;
+  /** When the sweeper last put the message in the delivery queue again. */
+  queuedAt?: string;
 }
 
 const PARTITION = "message";
@@ -74,6 +78,7 @@ function fromEntity(entity: OutboxEntity): OutboxMessage {
     sentAt: entity.sentAt || undefined,
     activityId: entity.activityId || undefined,
     lastError: entity.lastError || undefined,
+    queuedAt: entity.queuedAt || undefined,
     etag: entity.etag ?? "*",
   };
 }
@@ -81,9 +86,14 @@ function fromEntity(entity: OutboxEntity): OutboxMessage {
 /**
  * The durable outbox. A message is written once (its id is derived from case, kind and recipient, so writing it
  * again is a no-op), claimed by one sender at a time with an optimistic lock, and marked sent after delivery.
+ * With a delivery queue, each new message is also put in the queue, which hands the work out to every instance.
  */
 export class Outbox {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    /** Set when the messages are handed out through a Storage queue; without it, senders poll the table. */
+    readonly queue?: DeliveryQueue,
+  ) {}
 
   private get table() {
     return this.storage.table("outbox");
@@ -107,11 +117,47 @@ export class Outbox {
     };
     try {
       await this.table.createEntity(entity);
-      return true;
     } catch (error) {
       if (isConflict(error)) return false;
       throw error;
     }
+    // A crash right here leaves the message in the table only: the sweeper puts it in the queue later.
+    await this.queue?.put(entity.rowKey, new Date(entity.notBefore), now);
+    return true;
+  }
+
+  async get(id: string): Promise<OutboxMessage | undefined> {
+    try {
+      return fromEntity(await this.table.getEntity<OutboxEntity>(PARTITION, id));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Puts back in the delivery queue the messages that have waited too long (due for `graceMs` and not put back
+   * within it, or claimed by a sender that stopped): their queue message was lost between the table write and the
+   * queue, or taken by an instance that died. Marking them first lets one instance of several put each back.
+   * They are handed out from `visibleAt` (now by default).
+   */
+  async requeueOverdue(now: Date, graceMs: number, visibleAt: Date = now): Promise<number> {
+    if (!this.queue) return 0;
+    const before = new Date(now.getTime() - graceMs).toISOString();
+    const queue = this.queue;
+    const overdue = (await this.listDue(new Date(now.getTime() - graceMs))).filter((message) => !message.queuedAt || message.queuedAt <= before);
+    let requeued = 0;
+    // Many at once after an outage: a few in flight, not one after the other.
+    for (let start = 0; start < overdue.length; start += 16) {
+      await Promise.all(
+        overdue.slice(start, start + 16).map(async (message) => {
+          if (!(await this.change(message, { queuedAt: now.toISOString() }))) return;
+          await queue.put(message.id, visibleAt, now);
+          requeued += 1;
+        }),
+      );
+    }
+    return requeued;
   }
 
   /** Messages that may be sent now: pending and due, or claimed by a sender that has not finished in time. */
@@ -210,7 +256,9 @@ export class Outbox {
   async wakeRecipient(recipientId: string, now: Date): Promise<void> {
     const filter = odata`status eq ${"pending"} and recipientId eq ${recipientId}`;
     for await (const entity of this.table.listEntities<OutboxEntity>({ queryOptions: { filter } })) {
-      if (entity.status === "pending" && entity.recipientId === recipientId) await this.change(fromEntity(entity), { notBefore: now.toISOString() });
+      if (entity.status !== "pending" || entity.recipientId !== recipientId) continue;
+      // The queue message waits for the old time: another one, due now, goes in (the first is harmless then).
+      if (await this.change(fromEntity(entity), { notBefore: now.toISOString() })) await this.queue?.put(entity.rowKey, now, now);
     }
   }
 }

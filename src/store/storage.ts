@@ -9,6 +9,26 @@ export interface StorageOptions {
   tablePrefix: string;
 }
 
+/**
+ * Which services besides Table storage a connection string reaches. An account's usual string (account name and
+ * key, or the development shortcut) reaches them all; a string with explicit endpoints only those it names.
+ */
+export function servicesOf(connectionString: string): { blob: boolean; queue: boolean } {
+  const has = (name: string) => new RegExp(`(?:^|;)\\s*${name}=`, "i").test(connectionString);
+  if (/(?:^|;)\s*UseDevelopmentStorage=true/i.test(connectionString)) return { blob: true, queue: true };
+  const explicit = ["TableEndpoint", "BlobEndpoint", "QueueEndpoint", "FileEndpoint"].some(has);
+  if (!explicit) return { blob: has("AccountName"), queue: has("AccountName") };
+  return { blob: has("BlobEndpoint"), queue: has("QueueEndpoint") };
+}
+
+/**
+ * A blob container or queue name from the table prefix and a purpose: lowercase letters, digits and single
+ * hyphens, 3-63 characters (table prefixes are letters and digits, at most 31).
+ */
+export function resourceName(tablePrefix: string, purpose: string): string {
+  return `${tablePrefix.toLowerCase()}-${purpose}`.slice(0, 63);
+}
+
 /** The product's Azure Table storage: one table per aggregate, all behind one prefix. */
 export class Storage {
   private readonly clients = new Map<TableName, TableClient>();

@@ -9,9 +9,13 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import { createTeamsApplication } from "./app";
 import { OutboxSender } from "./outboxSender";
+import { shareRateWithOtherInstances } from "./rateShare";
 import type { BotServices } from "./commands";
 import { runNightly, type NightlyInput } from "../jobs/nightly";
 import { translator } from "../i18n";
+
+/** With the delivery queue, an idle instance looks for work at least this often (seconds). */
+const QUEUE_POLL_SECONDS = 1;
 
 export interface BotServer {
   url: string;
@@ -20,7 +24,7 @@ export interface BotServer {
 }
 
 export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "BOT_SERVICE_URL" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE"> &
-  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA">>;
+  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA" | "SEND_RATE_PER_SECOND">>;
 
 function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
   if (!config.BOT_ID) {
@@ -99,7 +103,9 @@ export async function startBotServer(deps: {
     tenantId: config.BOT_TENANT_ID,
     sendTimeoutMs: (config.SEND_TIMEOUT_SECONDS ?? 30) * 1000,
     claimMs: (config.OUTBOX_CLAIM_SECONDS ?? 120) * 1000,
+    ratePerSecond: config.SEND_RATE_PER_SECOND,
   });
+  const rateShare = await shareRateWithOtherInstances({ store, sender, clock, logger });
   const drainSoon = () => {
     sender.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));
   };
@@ -154,7 +160,9 @@ export async function startBotServer(deps: {
 
   await new Promise<void>((resolve) => server.listen(config.PORT, "0.0.0.0", resolve));
   const { port } = server.address() as AddressInfo;
-  const timer = setInterval(drainSoon, config.OUTBOX_POLL_SECONDS * 1000);
+  // The delivery queue is cheap to ask: every instance looks often, so that all join in when another queues work.
+  const pollSeconds = store.outbox.queue ? Math.min(config.OUTBOX_POLL_SECONDS, QUEUE_POLL_SECONDS) : config.OUTBOX_POLL_SECONDS;
+  const timer = setInterval(drainSoon, pollSeconds * 1000);
   timer.unref();
   logger.info({ port }, "bot listening on /api/messages");
 
@@ -166,6 +174,7 @@ export async function startBotServer(deps: {
       await running;
       sender.stop();
       await sender.drain().catch(() => undefined);
+      await rateShare.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

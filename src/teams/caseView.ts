@@ -33,11 +33,12 @@ export interface CaseView {
 /** Gathers what a card about a case shows: the case, the pupil as the roster has them now, and the school. */
 export async function loadCaseView(store: Store, stored: StoredCase, locale: Locale, now: Date): Promise<CaseView | undefined> {
   const absenceCase = stored.value;
-  const [pupil, organisation, settings] = await Promise.all([
+  const [pupil, kept, settings] = await Promise.all([
     store.pupils.get(absenceCase.schoolId, absenceCase.pupilId),
     store.organisation.get(),
     store.settings.current(),
   ]);
+  const organisation = kept && findSchool(kept, absenceCase.schoolId) ? kept : await store.organisation.fresh();
   const school = organisation && findSchool(organisation, absenceCase.schoolId);
   if (!pupil || !organisation || !school) return undefined;
   const today = dateInZone(now, organisation.timeZone);

@@ -5,6 +5,7 @@ import { calendarOf, findSchool } from "../domain/organisation";
 import { formatDate, toLocale, translator, type Locale } from "../i18n";
 import type { Logger } from "../log";
 import type { Store } from "../store";
+import type { Delivery, DeliveryQueue } from "../store/deliveryQueue";
 import type { OutboxMessage } from "../store/outbox";
 import { alertCard, escalationCard, referralCard, taskCard, textCard, unreachableCard, type AdaptiveCard } from "./cards";
 import { pausedSchools } from "./commands/settings";
@@ -33,7 +34,7 @@ export interface SenderOptions {
   /** Where to create conversations and reach channels (e.g. https://smba.trafficmanager.net/emea/); none in local mode. */
   serviceUrl?: string | undefined;
   tenantId?: string | undefined;
-  /** Requests per second to Teams for this app and tenant (Teams allows about 30). */
+  /** Requests per second to Teams for this app and tenant (Teams allows about 30), shared by all instances. */
   ratePerSecond?: number;
   /** How long one send may take before it counts as failed and is retried later (a Teams that hangs). */
   sendTimeoutMs?: number;
@@ -47,6 +48,12 @@ class SendTimeout extends Error {}
 /** How long a message being sent is reserved for its sender; after a crash, another sender takes it after this. */
 const CLAIM_MS = 2 * 60 * 1000;
 const NO_CONVERSATION_RETRY_MS = 5 * 60 * 1000;
+/** With a delivery queue: messages of a paused school are looked at again after this. */
+const PAUSED_RECHECK_MS = 60 * 1000;
+/** With a delivery queue: how many messages one instance has under way at once (their sends still take turns). */
+const QUEUE_CONCURRENCY = 4;
+/** With a delivery queue: the most often the outbox table is swept for messages the queue lost. */
+const SWEEP_EVERY_MS = 60 * 1000;
 const MAX_ATTEMPTS = 12;
 /** Teams asks to retry these (throttled, precondition, gateway); anything else that fails is not retried. */
 // 401: the bot's own credentials were refused (a secret rotated, a wrong app id): fixable, and not the recipient's fault.
@@ -76,6 +83,23 @@ function backoffMs(attempts: number): number {
 
 type Outcome = "sent" | "retried" | "undeliverable" | "skipped" | "waiting";
 
+function tally(total: DrainResult, outcome: Outcome): void {
+  if (outcome === "sent") total.sent += 1;
+  else if (outcome === "retried") total.retried += 1;
+  else if (outcome === "undeliverable") total.undeliverable += 1;
+  else if (outcome === "skipped") total.skipped += 1;
+  else total.waitingForConversation += 1;
+}
+
+/** Runs `work` over the items, `concurrency` at a time. */
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
 class PermanentFailure extends Error {
   constructor(readonly status: number | undefined, message: string) {
     super(message);
@@ -88,11 +112,19 @@ class PermanentFailure extends Error {
  * the resource team's channel) within Teams' rate limits, and records the outcome. Throttling and server errors
  * are retried with backoff honouring Retry-After; a refusal (403) or a gone conversation (404) is final for that
  * recipient: the coordinators are told, and a case goes to the school's leaders instead of nowhere.
+ *
+ * With a delivery queue (several instances), the sender takes its work from the queue instead of scanning the
+ * outbox table; the claim is the same, so a message the queue hands out twice is sent once. Each instance takes
+ * its turn of the rate (`shareRateWith`).
  */
 export class OutboxSender {
   private draining: Promise<DrainResult> | undefined;
   private again = false;
   private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private lastSweep = -Infinity;
+  /** Stopping: with the delivery queue, the batch under way is finished and no more taken (the others send them). */
+  private stopped = false;
   private readonly rate: SendRate;
 
   constructor(private readonly options: SenderOptions) {
@@ -112,10 +144,22 @@ export class OutboxSender {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
   }
 
+  /** How many instances send to this tenant now, and this one's place among them: it takes its turn of the rate. */
+  shareRateWith(instances: number, index = 0): void {
+    this.rate.share(instances, index);
+  }
+
+  private get claimMs(): number {
+    return this.options.claimMs ?? CLAIM_MS;
+  }
+
   private async drainUntilQuiet(): Promise<DrainResult> {
+    const queue = this.options.store.outbox.queue;
+    if (queue) return this.drainQueue(queue);
     const total: DrainResult = { sent: 0, retried: 0, undeliverable: 0, skipped: 0, waitingForConversation: 0 };
     do {
       this.again = false;
@@ -124,18 +168,97 @@ export class OutboxSender {
       for (const due of await store.outbox.listDue(clock.now())) {
         // Paused (e.g. an exam week): messages about the school wait; digests and alerts still go.
         if (paused.has(due.schoolId) && due.kind !== "coordinator-alert" && due.kind !== "run-summary") continue;
-        const claimed = await store.outbox.claim(due, clock.now(), this.options.claimMs ?? CLAIM_MS);
+        const claimed = await store.outbox.claim(due, clock.now(), this.claimMs);
         if (!claimed) continue;
-        const outcome = await this.deliver(claimed);
-        if (outcome === "sent") total.sent += 1;
-        else if (outcome === "retried") total.retried += 1;
-        else if (outcome === "undeliverable") total.undeliverable += 1;
-        else if (outcome === "skipped") total.skipped += 1;
-        else total.waitingForConversation += 1;
+        tally(total, (await this.deliver(claimed)).outcome);
       }
     } while (this.again);
     if (total.retried > 0) await this.wakeForRetries();
     return total;
+  }
+
+  /** Takes batches from the delivery queue until it has nothing visible, and now and then sweeps for lost ones. */
+  private async drainQueue(queue: DeliveryQueue): Promise<DrainResult> {
+    const total: DrainResult = { sent: 0, retried: 0, undeliverable: 0, skipped: 0, waitingForConversation: 0 };
+    const { store, clock, logger } = this.options;
+    // A message the queue lost is put back once it is overdue by twice the claim, and looked for at most once a minute.
+    const graceMs = 2 * this.claimMs;
+    if (performance.now() - this.lastSweep >= Math.min(SWEEP_EVERY_MS, graceMs)) {
+      this.lastSweep = performance.now();
+      const requeued = await store.outbox.requeueOverdue(clock.now(), graceMs);
+      if (requeued > 0) logger.warn({ requeued }, "overdue outbox messages put in the delivery queue again");
+    }
+    do {
+      this.again = false;
+      while (!this.stopped) {
+        const batch = await queue.take(32, this.claimMs / 1000);
+        if (batch.length === 0) break;
+        const paused = await pausedSchools(store, await store.organisation.get());
+        await inParallel(batch, QUEUE_CONCURRENCY, async (delivery) => {
+          try {
+            const outcome = await this.deliverQueued(queue, delivery, paused);
+            if (outcome) tally(total, outcome);
+          } catch (error) {
+            // The storage failed us for this one: the queue hands it out again when its time is up.
+            logger.error({ err: { message: (error as Error).message } }, "a queued message could not be handled");
+          }
+        });
+      }
+    } while (this.again && !this.stopped);
+    return total;
+  }
+
+  /** One message handed out by the queue: sent, or hidden until it is due; the queue message goes once it is final. */
+  private async deliverQueued(queue: DeliveryQueue, delivery: Delivery, paused: ReadonlySet<string>): Promise<Outcome | undefined> {
+    const { store, clock } = this.options;
+    const now = clock.now();
+    const at = now.toISOString();
+    const message = await store.outbox.get(delivery.outboxId);
+    // Gone (erased), or already final: a duplicate in the queue.
+    if (!message || message.status === "sent" || message.status === "undeliverable") {
+      await queue.remove(delivery);
+      return undefined;
+    }
+    if (message.status === "pending" && message.notBefore > at) {
+      await queue.hideUntil(delivery, new Date(message.notBefore), now);
+      return undefined;
+    }
+    // Another sender is at it: look again once its claim has run out (it may have died).
+    if (message.status === "sending" && (message.claimedUntil ?? "") >= at) {
+      await queue.hideUntil(delivery, new Date(Date.parse(message.claimedUntil ?? at) + 1000), now);
+      return undefined;
+    }
+    if (paused.has(message.schoolId) && message.kind !== "coordinator-alert" && message.kind !== "run-summary") {
+      await queue.hideUntil(delivery, new Date(now.getTime() + PAUSED_RECHECK_MS), now);
+      return undefined;
+    }
+    const claimed = await store.outbox.claim(message, now, this.claimMs);
+    if (!claimed) {
+      // Changed by someone else just now: look again in a moment.
+      await queue.hideUntil(delivery, new Date(now.getTime() + 1000), now);
+      return undefined;
+    }
+    const { outcome, retryAt } = await this.deliver(claimed);
+    if (retryAt) {
+      await queue.hideUntil(delivery, retryAt, clock.now());
+      if (outcome === "retried") this.wakeFor(retryAt);
+    } else {
+      await queue.remove(delivery);
+    }
+    return outcome;
+  }
+
+  /** A retry due within the minute is drained then, not at the next poll. */
+  private wakeFor(at: Date): void {
+    const delay = Math.max(0, at.getTime() - this.options.clock.now().getTime());
+    if (delay > 60_000 || at.getTime() >= this.wakeAt) return;
+    this.wakeAt = at.getTime();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => {
+      this.wakeAt = Infinity;
+      this.drain().catch((error: unknown) => this.options.logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));
+    }, delay + 10);
+    this.wakeTimer.unref();
   }
 
   /** A retry due soon (Retry-After of a few seconds) should not wait for the next poll. */
@@ -153,14 +276,16 @@ export class OutboxSender {
     this.wakeTimer.unref();
   }
 
-  private async deliver(message: OutboxMessage): Promise<Outcome> {
+  /** Sends one claimed message and records the outcome; `retryAt` when it waits in the outbox for another try. */
+  private async deliver(message: OutboxMessage): Promise<{ outcome: Outcome; retryAt?: Date }> {
     const { store, clock, logger } = this.options;
     let companions: OutboxMessage[] = [];
     try {
       const target = await this.target(message);
       if (target === "wait") {
-        await store.outbox.retryLater(message, new Date(clock.now().getTime() + NO_CONVERSATION_RETRY_MS), "no-conversation", false);
-        return "waiting";
+        const retryAt = new Date(clock.now().getTime() + NO_CONVERSATION_RETRY_MS);
+        await store.outbox.retryLater(message, retryAt, "no-conversation", false);
+        return { outcome: "waiting", retryAt };
       }
       // Several cards for one teacher due at once go out as one card: the others are claimed with this one.
       companions = BUNDLED_KINDS.has(message.kind) && target.userId ? await this.claimCompanions(message) : [];
@@ -168,7 +293,7 @@ export class OutboxSender {
       if (!pages) {
         await store.outbox.markUndeliverable(message, "obsolete: the case has moved on or is gone");
         for (const companion of companions) await store.outbox.markUndeliverable(companion, "obsolete: the case has moved on or is gone");
-        return "skipped";
+        return { outcome: "skipped" };
       }
       let progress = message;
       let activityId: string | undefined;
@@ -180,7 +305,7 @@ export class OutboxSender {
       await store.outbox.markSent(progress, clock.now(), activityId);
       for (const companion of companions) await store.outbox.markSent(companion, clock.now(), activityId);
       logger.info({ messageId: message.id, kind: message.kind, pages: pages.length, bundled: companions.length }, "message sent");
-      return "sent";
+      return { outcome: "sent" };
     } catch (error) {
       // The companions share the fate of the card they were to go out in.
       for (const companion of companions) await this.failCompanion(companion, error);
@@ -192,12 +317,13 @@ export class OutboxSender {
         logger.warn({ messageId: message.id, kind: message.kind, status }, "message undeliverable");
         if (status !== undefined && RECIPIENT_GONE.has(status)) await this.recipientUnreachable(message, status);
         else await this.deliveryGivenUp(message, status);
-        return "undeliverable";
+        return { outcome: "undeliverable" };
       }
       const wait = retryAfterMs(error, clock.now()) ?? backoffMs(message.attempts);
-      await store.outbox.retryLater(message, new Date(clock.now().getTime() + wait), reason);
+      const retryAt = new Date(clock.now().getTime() + wait);
+      await store.outbox.retryLater(message, retryAt, reason);
       logger.warn({ messageId: message.id, kind: message.kind, status, retryInMs: Math.round(wait) }, "message send failed, will retry");
-      return "retried";
+      return { outcome: "retried", retryAt };
     }
   }
 
@@ -246,7 +372,8 @@ export class OutboxSender {
     const { store, botAppId, serviceUrl, tenantId, defaultLocale } = this.options;
     if (message.kind === "referral") {
       if (!serviceUrl) return "wait";
-      const organisation = await store.organisation.get();
+      const kept = await store.organisation.get();
+      const organisation = kept && findSchool(kept, message.schoolId) ? kept : await store.organisation.fresh();
       const team = organisation && findSchool(organisation, message.schoolId)?.resourceTeam;
       if (!team) throw new PermanentFailure(undefined, "the school has no resource team channel");
       return {

@@ -14,16 +14,17 @@ import { freshStore } from "./store";
  * municipality's files, and a fake clock (Date only) starting Monday 23 November 2026, 10:00 in Oslo.
  */
 export class World {
-  store!: Store;
+  store!: Store & { tablePrefix: string };
   connector!: LoopbackConnector;
   bot!: BotServer;
   files!: MunicipalityFiles;
   clock!: sinon.SinonFakeTimers;
 
-  static async start(options: { now?: string; serviceUrl?: boolean; sendTimeoutSeconds?: number; files?: Parameters<typeof writeMunicipality>[0] } = {}): Promise<World> {
+  /** `outboxQueue`: the outbox hands its messages out through the delivery queue, as with several instances. */
+  static async start(options: { now?: string; serviceUrl?: boolean; sendTimeoutSeconds?: number; files?: Parameters<typeof writeMunicipality>[0]; outboxQueue?: boolean } = {}): Promise<World> {
     const world = new World();
     world.clock = sinon.useFakeTimers({ now: new Date(options.now ?? "2026-11-23T09:00:00Z"), toFake: ["Date"] });
-    world.store = await freshStore();
+    world.store = await freshStore({ outboxQueue: options.outboxQueue });
     world.connector = await new LoopbackConnector().start();
     world.files = await writeMunicipality(options.files);
     world.bot = await startTestBot(world.store, {

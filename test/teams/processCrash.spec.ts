@@ -1,39 +1,12 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
-import { freePort } from "../../src/demo/ports";
+import type { ChildProcess } from "node:child_process";
 import { openStore, type Store } from "../../src/store";
 import { installationAdd, personalConversationId, postActivity } from "../harness/activities";
 import { nightly } from "../harness/bot";
+import { startBotProcess, until } from "../harness/botProcess";
 import { LoopbackConnector } from "../harness/loopbackConnector";
 import { OTHER_TEACHER, TEACHER, writeMunicipality } from "../harness/municipality";
 import { azuriteConnectionString } from "../harness/rootHooks";
-
-const BOT = join(__dirname, "..", "..", "src", "index.js");
-
-/** The real bot (`npm start`) in a process of its own, on the test Azurite; resolves once it listens. */
-async function startBotProcess(tablePrefix: string): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--no-deprecation", BOT], {
-    env: { ...process.env, STORAGE_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: tablePrefix, PORT: String(port), OUTBOX_POLL_SECONDS: "0.2", OUTBOX_CLAIM_SECONDS: "2", SEND_TIMEOUT_SECONDS: "60", LOG_LEVEL: "silent", BOT_ID: "", ORGANISATION_FILE: "", ROSTER_FILE: "", FEED_FILE: "" },
-    stdio: "ignore",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  while (!(await fetch(`${url}/healthz`).then((response) => response.ok, () => false))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the bot process did not start");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url, process: child };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`waited in vain for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("the bot process killed (kill -9) and started again", function () {
   this.timeout(60_000);

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { freePort } from "../../src/demo/ports";
+import { azuriteConnectionString } from "./rootHooks";
+
+const BOT = join(__dirname, "..", "..", "src", "index.js");
+
+export interface BotProcess {
+  url: string;
+  process: ChildProcess;
+  /** The process's log lines (JSON), when it was started with a LOG_LEVEL that writes any. */
+  lines: string[];
+  /** Log lines whose message is `msg`. */
+  logged(msg: string): Record<string, unknown>[];
+  /** Kills it with SIGKILL (as `kill -9`) and waits until it is gone. */
+  kill(): Promise<void>;
+}
+
+/** The real bot (`npm start`) in a process of its own, on the test Azurite; resolves once it listens. */
+export async function startBotProcess(tablePrefix: string, env: Record<string, string> = {}): Promise<BotProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--no-deprecation", BOT], {
+    env: {
+      ...process.env,
+      STORAGE_CONNECTION_STRING: azuriteConnectionString(),
+      TABLE_PREFIX: tablePrefix,
+      PORT: String(port),
+      OUTBOX_POLL_SECONDS: "0.2",
+      OUTBOX_CLAIM_SECONDS: "2",
+      SEND_TIMEOUT_SECONDS: "60",
+      LOG_LEVEL: "silent",
+      BOT_ID: "",
+      ORGANISATION_FILE: "",
+      ROSTER_FILE: "",
+      FEED_FILE: "",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const lines: string[] = [];
+  let rest = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop() ?? "";
+    lines.push(...parts);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (!(await fetch(`${url}/healthz`).then((response) => response.ok, () => false))) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the bot process did not start");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    process: child,
+    lines,
+    logged: (msg) =>
+      lines.flatMap((line) => {
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          return entry.msg === msg ? [entry] : [];
+        } catch {
+          return [];
+        }
+      }),
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+export async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`waited in vain for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
