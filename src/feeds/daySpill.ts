@@ -20,6 +20,34 @@ export function eventKey(event: AbsenceEvent): string {
   return JSON.stringify([event.kind, event.documented, event.lesson ?? null, event.subject ?? null, event.minutes ?? null, event.reason ?? null]);
 }
 
+/** Fields of a spilled row are separated by the unit separator; a row holding one (or a line break) is spilled as JSON. */
+const SEPARATOR = "\u001f";
+const JSON_LINE = "\u001e";
+const NEEDS_JSON = /[\u001e\u001f\n\r]/;
+
+/** One accepted row as a line of the spill: its fields in a fixed order, cheap to write and to read back. */
+function spilledLine(row: FeedRow): string {
+  const { event } = row;
+  const line = [row.schoolId, row.pupilId, row.date, event.kind, event.documented, event.lesson ?? "", event.subject ?? "", event.minutes ?? "", event.reason ?? ""].join(SEPARATOR);
+  return NEEDS_JSON.test(line) ? `${JSON_LINE}${JSON.stringify([row.schoolId, row.pupilId, row.date, event])}\n` : `${line}\n`;
+}
+
+/** A spilled line back to the row, with the event's fields as one text to find duplicates by (like `eventKey`). */
+function readSpilledLine(line: string): { schoolId: string; pupilId: string; date: IsoDate; event: AbsenceEvent; eventText: string } {
+  if (line.startsWith(JSON_LINE)) {
+    const [schoolId, pupilId, date, event] = JSON.parse(line.slice(1)) as [string, string, IsoDate, AbsenceEvent];
+    return { schoolId, pupilId, date, event, eventText: eventKey(event) };
+  }
+  const fields = line.split(SEPARATOR);
+  const [schoolId = "", pupilId = "", date = "", kind, documented, lesson = "", subject = "", minutes = "", reason = ""] = fields;
+  const event = { kind, documented } as AbsenceEvent;
+  if (lesson !== "") event.lesson = Number(lesson);
+  if (subject !== "") event.subject = subject;
+  if (minutes !== "") event.minutes = Number(minutes);
+  if (reason !== "") event.reason = reason;
+  return { schoolId, pupilId, date, event, eventText: fields.slice(3).join(SEPARATOR) };
+}
+
 /**
  * Keeps a feed's accepted rows on disk instead of in memory, in buckets by pupil, so that a file of any size is
  * imported in bounded memory: each bucket holds every row of its pupils, and is grouped into pupil days on its own.
@@ -57,7 +85,7 @@ export class DaySpill implements RowSink {
       bucket = createHash("sha1").update(row.pupilId).digest().readUInt32BE(0) % this.buckets;
       this.bucketOfPupil.set(row.pupilId, bucket);
     }
-    this.open(bucket).write(`${JSON.stringify([row.schoolId, row.pupilId, row.date, row.event])}\n`);
+    this.open(bucket).write(spilledLine(row));
   }
 
   /** Waits until every bucket's buffer is written out: memory stays bounded however fast rows come. */
@@ -76,10 +104,9 @@ export class DaySpill implements RowSink {
       let duplicated = 0;
       for (const line of text.split("\n")) {
         if (line === "") continue;
-        const [schoolId, pupilId, date, event] = JSON.parse(line) as [string, string, IsoDate, AbsenceEvent];
+        const { schoolId, pupilId, date, event, eventText } = readSpilledLine(line);
         const key = `${pupilId}\u0000${date}`;
         const day = days.get(key) ?? { schoolId, pupilId, date, events: [], keys: new Set<string>() };
-        const eventText = eventKey(event);
         if (day.keys.has(eventText)) duplicated += 1;
         else {
           day.keys.add(eventText);

@@ -194,13 +194,22 @@ export class OutboxSender {
         const batch = await queue.take(32, this.claimMs / 1000);
         if (batch.length === 0) break;
         const paused = await pausedSchools(store, await store.organisation.get());
-        await inParallel(batch, QUEUE_CONCURRENCY, async (delivery) => {
-          try {
-            const outcome = await this.deliverQueued(queue, delivery, paused);
-            if (outcome) tally(total, outcome);
-          } catch (error) {
-            // The storage failed us for this one: the queue hands it out again when its time is up.
-            logger.error({ err: { message: (error as Error).message } }, "a queued message could not be handled");
+        // One recipient's messages one after the other: the first goes out with the others bundled in (a teacher
+        // gets one card), and the rest are then found sent.
+        const byRecipient = new Map<string, Delivery[]>();
+        for (const delivery of batch) {
+          const recipient = delivery.outboxId.slice(delivery.outboxId.lastIndexOf("|") + 1);
+          byRecipient.set(recipient, [...(byRecipient.get(recipient) ?? []), delivery]);
+        }
+        await inParallel([...byRecipient.values()], QUEUE_CONCURRENCY, async (deliveries) => {
+          for (const delivery of deliveries) {
+            try {
+              const outcome = await this.deliverQueued(queue, delivery, paused);
+              if (outcome) tally(total, outcome);
+            } catch (error) {
+              // The storage failed us for this one: the queue hands it out again when its time is up.
+              logger.error({ err: { message: (error as Error).message } }, "a queued message could not be handled");
+            }
           }
         });
       }
