@@ -23,13 +23,13 @@ export function eventKey(event: AbsenceEvent): string {
 /** Fields of a spilled row are separated by the unit separator; a row holding one (or a line break) is spilled as JSON. */
 const SEPARATOR = "\u001f";
 const JSON_LINE = "\u001e";
-const NEEDS_JSON = /[\u001e\u001f\n\r]/;
+const needsJson = (line: string) => line.includes(SEPARATOR) || line.includes(JSON_LINE) || line.includes("\n") || line.includes("\r");
 
 /** One accepted row as a line of the spill: its fields in a fixed order, cheap to write and to read back. */
 function spilledLine(row: FeedRow): string {
   const { event } = row;
   const line = [row.schoolId, row.pupilId, row.date, event.kind, event.documented, event.lesson ?? "", event.subject ?? "", event.minutes ?? "", event.reason ?? ""].join(SEPARATOR);
-  return NEEDS_JSON.test(line) ? `${JSON_LINE}${JSON.stringify([row.schoolId, row.pupilId, row.date, event])}\n` : `${line}\n`;
+  return needsJson(line) ? `${JSON_LINE}${JSON.stringify([row.schoolId, row.pupilId, row.date, event])}\n` : `${line}\n`;
 }
 
 /** A spilled line back to the row, with the event's fields as one text to find duplicates by (like `eventKey`). */
