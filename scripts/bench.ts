@@ -3,9 +3,10 @@
  * same run:
  *   npm run bench -- --pupils 10000[,100000] [--days D] [--seed S] [--instances 1,2,4] [--cards 1000]
  *                    [--only import,evaluation,storage,nightly,delivery] [--json] [--keep]
+ *   npm run bench -- --from report.json     (a report saved with --json, as text)
  * Progress goes to standard error; the report (or with --json, one line of JSON) to standard output.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -94,9 +95,11 @@ function judgeGoals(sizes: SizeReport[], delivery: BenchReport["delivery"]): Goa
     if (size.import) {
       goals.push({ goal: `${label}: import at least half the speed of bare parsing`, measured: `${fixed(size.import.ratioToBaseline)}`, met: size.import.ratioToBaseline >= 0.5 });
     }
-    const peaks = [size.import?.whole.peakRssMb, size.evaluation?.peakRssMb, size.nightly?.wholeYear.peakRssMb, size.nightly?.delta.peakRssMb].filter((peak): peak is number => peak !== undefined);
+    // The product's processes: the import and the nightly run. (The evaluation bench holds every pupil at once to
+    // time the rules alone; the nightly run judges a school at a time.)
+    const peaks = [size.import?.whole.peakRssMb, size.nightly?.wholeYear.peakRssMb, size.nightly?.delta.peakRssMb].filter((peak): peak is number => peak !== undefined);
     if (size.pupils >= 100_000 && peaks.length > 0) {
-      goals.push({ goal: `${label}: peak memory under 1 GB`, measured: `${number(Math.max(...peaks))} MB`, met: Math.max(...peaks) < 1024 });
+      goals.push({ goal: `${label}: peak memory (RSS) of the import and the nightly run under 1 GB`, measured: `${number(Math.max(...peaks))} MB`, met: Math.max(...peaks) < 1024 });
     }
   }
   for (const run of delivery) {
@@ -174,8 +177,14 @@ export async function main(argv: string[]): Promise<number> {
       only: { type: "string" },
       json: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
+      from: { type: "string" },
     },
   });
+  if (values.from) {
+    // A report saved with --json, printed again as text.
+    printReport(JSON.parse(await readFile(values.from, "utf8")) as BenchReport);
+    return 0;
+  }
   const parts = new Set<Part>(values.only ? (values.only.split(",").map((part) => part.trim()) as Part[]) : PARTS);
   const unknown = [...parts].filter((part) => !PARTS.includes(part));
   if (unknown.length > 0) throw new Error(`--only knows ${PARTS.join(", ")}, not ${unknown.join(", ")}`);
