@@ -2,7 +2,6 @@ import type { Clock } from "../clock";
 import { answerTask as answerCaseTask, decisionProblems, type AbsenceCase } from "../domain/cases";
 import { localInstant, nextDeliveryTime } from "../domain/delivery";
 import { calendarOf } from "../domain/organisation";
-import { isContactTeacherOf } from "../domain/roster";
 import { CardSubmitSchema, checkAnswers, ROUTINE } from "../domain/routine";
 import { taskDeadlines } from "../domain/settings";
 import { translator, type Locale } from "../i18n";
@@ -11,7 +10,7 @@ import type { Store } from "../store";
 import { handOverNotices } from "../store/caseNotices";
 import { StaleCaseError } from "../store/caseRepository";
 import { answeredCard, taskCard, type AdaptiveCard } from "./cards";
-import { loadCaseView } from "./caseView";
+import { currentTaskFor } from "./currentTask";
 
 /**
  * A contact teacher's answer to a task card. Returns the card that replaces the one answered, or a short message
@@ -32,30 +31,14 @@ export async function answerTask(
     await refuse("", "invalid submit");
     return t("answer.invalid");
   }
-  const { caseId, schoolId, serial } = submit.data;
+  const { caseId } = submit.data;
 
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const stored = await store.cases.get(schoolId, caseId);
-    const loaded = stored && (await loadCaseView(store, stored, input.locale, clock.now()));
+    const found = await currentTaskFor(deps, input, submit.data, "case.answer");
+    if ("reply" in found) return found.reply;
+    const { stored, userId, current } = found;
     // Opened from the teacher's list of pupils: the answered card leads back to it.
-    const view = loaded && { ...loaded, backToList: (input.data as { fromBundle?: unknown }).fromBundle === true };
-    if (!stored || !view) {
-      // A forged or deleted case id: nothing to change, but someone tried.
-      await refuse(caseId, "no such case");
-      return t("answer.caseNotFound");
-    }
-
-    const userId = input.userId;
-    if (!userId || !isContactTeacherOf(view.pupil, userId)) {
-      await refuse(caseId, "not the pupil's contact teacher");
-      logger.warn({ caseId }, "answer refused: not the pupil's contact teacher");
-      return t("answer.refused");
-    }
-    const current = stored.value.current;
-    if (!current || current.serial !== serial) {
-      const earlier = stored.value.done.find((task) => task.serial === serial && task.answeredAt);
-      return earlier ? answeredCard(view, earlier) : t("answer.outdated");
-    }
+    const view = { ...found.view, backToList: (input.data as { fromBundle?: unknown }).fromBundle === true };
 
     const checked = checkAnswers(ROUTINE[current.task], submit.data, view.today);
     if (!checked.ok) return taskCard(view, "task", { problems: checked.problems, values: submit.data });

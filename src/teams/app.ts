@@ -65,8 +65,6 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
     const chosen = userId ? (await deps.store.conversations.get(userId))?.locale : undefined;
     return chosen ? toLocale(chosen) : deps.defaultLocale;
   };
-  const answer = async (context: TurnContext, data: unknown) =>
-    answerTask(deps, { userId: context.activity.from?.aadObjectId, data, locale: await localeOf(context.activity.from?.aadObjectId) });
 
   app.activity("installationUpdate", async (context) => {
     const userId = context.activity.from?.aadObjectId;
@@ -83,19 +81,6 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
     if (botJoined) await storeConversation(context, deps);
   });
 
-  // Universal Actions (Action.Execute): the returned card replaces the one answered.
-  app.adaptiveCards.actionExecute(TASK_VERB, async (context, _state, data) => answer(context, data));
-
-  // Clients without Universal Actions fall back to Action.Submit: update the card message ourselves.
-  app.adaptiveCards.actionSubmit(TASK_VERB, async (context, _state, data) => {
-    const reply = await answer(context, data);
-    if (typeof reply === "string" || !context.activity.replyToId) {
-      await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
-      return;
-    }
-    await context.updateActivity({ id: context.activity.replyToId, type: "message", attachments: [CardFactory.adaptiveCard(reply)] });
-  });
-
   /** A card button as Action.Execute, and as the Action.Submit fallback that updates the card message itself. */
   const cardAction = (verb: string, handle: (userId: string | undefined, data: unknown) => Promise<AdaptiveCard | string>) => {
     const reply = async (context: TurnContext, data: unknown) => handle(context.activity.from?.aadObjectId, data);
@@ -109,6 +94,8 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
       await context.updateActivity({ id: context.activity.replyToId, type: "message", attachments: [CardFactory.adaptiveCard(card)] });
     });
   };
+  // Universal Actions (Action.Execute): the returned card replaces the one answered; clients without them use Action.Submit.
+  cardAction(TASK_VERB, async (userId, data) => answerTask(deps, { userId, data, locale: await localeOf(userId) }));
   // A contact teacher puts a task off until a date, or switches the card between its questions and that form.
   cardAction(SNOOZE_VERB, async (userId, data) => snoozeTask(deps, { userId, data, locale: await localeOf(userId) }));
   cardAction(TASK_VIEW_VERB, async (userId, data) => showTask(deps, { userId, data, locale: await localeOf(userId) }));
