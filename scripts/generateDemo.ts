@@ -8,23 +8,14 @@ import { join } from "node:path";
 import { SchoolCalendar } from "../src/domain/calendar";
 import { addDays, weekday, type IsoDate } from "../src/domain/dates";
 import { PRESETS } from "../src/domain/rules/presets";
+import { seededRandom } from "./seededRandom";
 
 const SEED = 20261120;
 const FIRST_DAY = "2026-08-17";
 const LAST_DAY = "2026-11-20";
 
-/** A small seeded pseudo-random generator (mulberry32): reproducible demo data, not security. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = seeded(SEED);
+const random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const guid = (n: number) => `d0000000-0000-4000-8000-${n.toString().padStart(12, "0")}`;
 

@@ -9,6 +9,7 @@ import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SchoolCalendar, type ClosedPeriod } from "../../src/domain/calendar";
 import { weekday, type IsoDate } from "../../src/domain/dates";
+import { seededRandom } from "../seededRandom";
 
 export interface BenchData {
   dir: string;
@@ -60,16 +61,7 @@ const FIRST_NAMES = ["Emma", "Nora", "Sofie", "Ella", "Maja", "Olivia", "Ingrid"
 const LAST_NAMES = ["Fjellvik", "Strandli", "Bakketun", "Nesheim", "Lioskog", "Myrvang", "Haugland", "Sjøberg", "Åsheim", "Dalsrud", "Vikhammer", "Brekkeli", "Ødegård", "Berg", "Hansen", "Ali", "Nguyen", "Johansen"];
 const SCHOOL_NAMES = ["Bekkeli", "Furuset", "Grorud", "Haugen", "Kampen", "Lindeberg", "Majorstuen", "Nordstrand", "Ris", "Sagene", "Tåsen", "Ullevål", "Vahl", "Årvoll"];
 
-/** A small seeded pseudo-random generator (mulberry32): reproducible data, not security. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 type Random = () => number;
 
