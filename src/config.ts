@@ -14,7 +14,7 @@ export const ConfigShape = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978).describe("Port of the bot's HTTP server."),
   BOT_ID: optionalText.describe("The Azure Bot's Microsoft app id. Empty: local mode, no token checks (never in production)."),
   BOT_PASSWORD: optionalText.describe("The app's client secret (from Key Vault in production)."),
-  BOT_TENANT_ID: optionalText.describe("Entra tenant id of the municipality, for a single-tenant bot."),
+  BOT_TENANT_ID: optionalText.describe("Entra tenant id of the municipality: required with BOT_ID; activities from any other tenant are ignored."),
   BOT_TYPE: z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).default("SingleTenant").describe("How the bot authenticates."),
   BOT_OPENID_METADATA: optionalText.describe(
     "OpenID metadata URL of the tokens the Bot Connector sends (empty: Microsoft's public cloud). For sovereign clouds, and for tests with locally signed tokens.",
@@ -73,8 +73,9 @@ export const ConfigShape = z.object({
 });
 
 export const ConfigSchema = ConfigShape.superRefine((config, ctx) => {
-  if (config.BOT_ID && config.BOT_TYPE === "SingleTenant" && !config.BOT_TENANT_ID) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_TENANT_ID"], message: "is required when BOT_ID is set and BOT_TYPE is SingleTenant" });
+  // Without the tenant id the bot would take activities from every tenant in Teams: the municipality's only.
+  if (config.BOT_ID && !config.BOT_TENANT_ID) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_TENANT_ID"], message: `is required when BOT_ID is set (BOT_TYPE ${config.BOT_TYPE}): the municipality's Entra tenant id` });
   }
   if (config.BOT_ID && config.BOT_TYPE !== "UserAssignedMSI" && !config.BOT_PASSWORD) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_PASSWORD"], message: `is required when BOT_ID is set and BOT_TYPE is ${config.BOT_TYPE}` });

@@ -4,6 +4,9 @@ import type { MessageKey } from "./nb";
 export const en: Record<MessageKey, string> = {
   "bot.welcome":
     "Hi! I am Tidlig. I let you know when one of your pupils reaches the absence threshold your municipality agreed on, and help you with the next step of the absence routine.",
+  "bot.personalOnly": "I show pupil information only in a personal chat. Open Tidlig under Apps, or write to me in the chat with Tidlig, and I will answer there.",
+  "bot.welcomeTeam": "Hi! I am Tidlig. In this channel I only post cases referred to the resource team with the guardians' consent. Commands and your own cases are in a personal chat with Tidlig.",
+  "card.personalOnly": "This can only be done in a personal chat with Tidlig. Nothing has changed.",
   "bot.unknownMessage": "You will get a card from me when one of your pupils needs follow-up. Write \"my cases\" to see what is waiting, or \"language english\", \"språk bokmål\" or \"språk nynorsk\" to change language.",
 
   "card.step.current": "Step {{step}} of the absence routine",

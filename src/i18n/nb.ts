@@ -2,6 +2,9 @@
 export const nb = {
   "bot.welcome":
     "Hei! Jeg er Tidlig. Jeg sier fra når en av elevene dine når fraværsgrensen kommunen har avtalt, og hjelper deg med neste steg i fraværsrutinen.",
+  "bot.personalOnly": "Jeg viser elevopplysninger bare i en personlig chat. Åpne Tidlig under Apper, eller skriv til meg i chatten med Tidlig, så svarer jeg der.",
+  "bot.welcomeTeam": "Hei! Jeg er Tidlig. I denne kanalen poster jeg bare saker som er meldt til ressursteamet med foreldrenes samtykke. Kommandoer og egne saker finner dere i en personlig chat med Tidlig.",
+  "card.personalOnly": "Dette kan bare gjøres i en personlig chat med Tidlig. Ingenting er endret.",
   "bot.unknownMessage":
     "Du får et kort fra meg når en av elevene dine trenger oppfølging. Skriv «mine saker» for å se hva som venter, eller «språk nynorsk», «språk bokmål» eller «language english» for å bytte språk.",
 

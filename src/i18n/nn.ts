@@ -4,6 +4,9 @@ import type { MessageKey } from "./nb";
 export const nn: Record<MessageKey, string> = {
   "bot.welcome":
     "Hei! Eg er Tidlig. Eg seier frå når ein av elevane dine når fråværsgrensa kommunen har avtalt, og hjelper deg med neste steg i fråværsrutinen.",
+  "bot.personalOnly": "Eg viser elevopplysningar berre i ein personleg chat. Opne Tidlig under Appar, eller skriv til meg i chatten med Tidlig, så svarar eg der.",
+  "bot.welcomeTeam": "Hei! Eg er Tidlig. I denne kanalen postar eg berre saker som er melde til ressursteamet med samtykke frå føresette. Kommandoar og eigne saker finn de i ein personleg chat med Tidlig.",
+  "card.personalOnly": "Dette kan berre gjerast i ein personleg chat med Tidlig. Ingenting er endra.",
   "bot.unknownMessage":
     "Du får eit kort frå meg når ein av elevane dine treng oppfølging. Skriv «mine saker» for å sjå kva som ventar, eller «språk nynorsk», «språk bokmål» eller «language english» for å byte språk.",
 

@@ -1,4 +1,4 @@
-import { CardFactory, TurnContext } from "botbuilder";
+import { CardFactory, TurnContext, type Activity } from "botbuilder";
 import { Application, TeamsAdapter, type TurnState } from "@microsoft/teams-ai";
 import type { Clock } from "../clock";
 import { toLocale, translator, type Locale } from "../i18n";
@@ -12,6 +12,7 @@ import { CANCEL_VERB, CONFIRM_VERB, confirmChange } from "./commands/settings";
 import { confirmErasure, ERASE_CANCEL_VERB, ERASE_CONFIRM_VERB } from "./commands/pupilData";
 import { showTask, snoozeTask } from "./snoozeTask";
 import { currentBundle } from "./bundle";
+import { admitOnlyPersonalChat, admitSender, conversationTypeOf } from "./admission";
 
 export interface BotDependencies {
   store: Store;
@@ -20,6 +21,8 @@ export interface BotDependencies {
   defaultLocale: Locale;
   /** The municipality's Entra tenant: activities from any other tenant are ignored (and the attempt audited). */
   tenantId?: string | undefined;
+  /** The Bot Connector the bot is configured for (BOT_SERVICE_URL): activities that name another are ignored. */
+  serviceUrl?: string | undefined;
   /** Called when a user's conversation is stored, so that messages waiting for it can go out. */
   onConversationStored?: (userId: string) => void;
   services?: BotServices;
@@ -33,6 +36,11 @@ const SettingsChangeSubmitSchema = z.object({
     z.object({ kind: z.literal("pause"), paused: z.boolean(), schoolId: z.string().max(100).optional() }),
   ]),
 });
+
+/** A text answer, shown as written: what a user typed and the bot echoes back never turns into markdown. */
+function plainMessage(text: string): Partial<Activity> {
+  return { type: "message", text, textFormat: "plain" };
+}
 
 /** Stores where a user can be reached: their 1:1 conversation with the bot, keyed by Entra object id. */
 async function storeConversation(context: TurnContext, deps: BotDependencies): Promise<void> {
@@ -52,28 +60,25 @@ async function storeConversation(context: TurnContext, deps: BotDependencies): P
 /** The Teams application: what the bot does with each kind of activity, as a routing table. */
 export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, deps: BotDependencies): Application<TurnState> {
   const app = new Application<TurnState>({ adapter, botAppId, startTypingTimer: false, removeRecipientMention: true, longRunningMessages: false });
-  app.turn("beforeTurn", async (context) => {
-    if (!deps.tenantId) return true;
-    const { activity } = context;
-    const tenant = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
-    if (tenant === deps.tenantId) return true;
-    deps.logger.warn({ userId: activity.from?.aadObjectId, activityType: activity.type }, "activity from another tenant ignored");
-    await deps.store.audit.record({ at: deps.clock.now().toISOString(), actor: activity.from?.aadObjectId ?? "unknown", action: "activity.otherTenant", subject: activity.type ?? "", outcome: "refused" });
-    return false;
-  });
   const localeOf = async (userId: string | undefined): Promise<Locale> => {
     const chosen = userId ? (await deps.store.conversations.get(userId))?.locale : undefined;
     return chosen ? toLocale(chosen) : deps.defaultLocale;
   };
+  const admission = { audit: deps.store.audit, clock: deps.clock, logger: deps.logger, tenantId: deps.tenantId, serviceUrl: deps.serviceUrl };
+  app.turn("beforeTurn", async (context) => {
+    if (!(await admitSender(context, admission))) return false;
+    return admitOnlyPersonalChat(context, admission, await localeOf(context.activity.from?.aadObjectId));
+  });
 
   app.activity("installationUpdate", async (context) => {
     const userId = context.activity.from?.aadObjectId;
     const known = userId ? await deps.store.conversations.get(userId) : undefined;
     await storeConversation(context, deps);
-    // Welcome a user once, not every time Teams reports the app as added again.
-    if (context.activity.action === "add" && !known) {
-      await context.sendActivity(translator(await localeOf(userId))("bot.welcome"));
-    }
+    if (context.activity.action !== "add") return;
+    const t = translator(await localeOf(userId));
+    // A team is told what its channel will see; a user is welcomed once, not every time Teams reports the app again.
+    if (conversationTypeOf(context) !== "personal") await context.sendActivity(t("bot.welcomeTeam"));
+    else if (!known) await context.sendActivity(t("bot.welcome"));
   });
 
   app.conversationUpdate("membersAdded", async (context) => {
@@ -88,7 +93,7 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
     app.adaptiveCards.actionSubmit(verb, async (context, _state, data) => {
       const card = await reply(context, data);
       if (typeof card === "string" || !context.activity.replyToId) {
-        await context.sendActivity(typeof card === "string" ? card : { attachments: [CardFactory.adaptiveCard(card)] });
+        await context.sendActivity(typeof card === "string" ? plainMessage(card) : { attachments: [CardFactory.adaptiveCard(card)] });
         return;
       }
       await context.updateActivity({ id: context.activity.replyToId, type: "message", attachments: [CardFactory.adaptiveCard(card)] });
@@ -147,7 +152,7 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
       return;
     }
     const reply = await handleCommand({ store: deps.store, clock: deps.clock, userId, locale, text: context.activity.text ?? "", services: deps.services ?? {} });
-    await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
+    await context.sendActivity(typeof reply === "string" ? plainMessage(reply) : { attachments: [CardFactory.adaptiveCard(reply)] });
   });
 
   app.error(async (context, error) => {

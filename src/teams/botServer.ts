@@ -137,6 +137,7 @@ export async function startBotServer(deps: {
     services,
     defaultLocale: config.DEFAULT_LOCALE,
     tenantId: config.BOT_TENANT_ID,
+    serviceUrl: config.BOT_SERVICE_URL,
     onConversationStored: (userId) => {
       store.outbox.wakeRecipient(userId, clock.now()).then(drainSoon, () => undefined);
     },

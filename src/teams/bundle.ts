@@ -12,6 +12,7 @@ import type { OutboxMessage } from "../store/outbox";
 import { TASK_VIEW_VERB, type AdaptiveCard } from "./cards";
 import { loadCaseView, type CaseView } from "./caseView";
 import bundleTemplate from "./templates/bundle.json";
+import { inertCard } from "./inertText";
 
 /** The messages to a contact teacher that ask for an answer: several due at once go out as one card. */
 export const BUNDLED_KINDS: ReadonlySet<NoticeKind | string> = new Set(["task", "reminder", "last-reminder", "snooze-ended"]);
@@ -60,7 +61,7 @@ export function bundleCard(items: readonly BundleItem[], locale: Locale, deferre
     more: ordered.length > ROWS_SHOWN ? t("bundle.more", { count: ordered.length - ROWS_SHOWN }) : "",
     deferred: deferred.count === 0 ? "" : t(deferred.tomorrow ? "bundle.deferred.tomorrow" : "bundle.deferred.later", { count: deferred.count }),
   };
-  return new ACData.Template(bundleTemplate).expand({ $root: model }) as AdaptiveCard;
+  return inertCard(new ACData.Template(bundleTemplate).expand({ $root: model }) as AdaptiveCard);
 }
 
 /** New-case cards for this teacher held back by the daily cap: how many, and whether all come on the next school day. */

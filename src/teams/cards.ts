@@ -9,6 +9,7 @@ import type { IsoDate } from "../domain/dates";
 import { formatDate, formatDateTime, formatNumber, translator, type Locale, type MessageKey } from "../i18n";
 import { explainSeverity, explainWithRule } from "../i18n/explain";
 import type { CaseView } from "./caseView";
+import { inertCard } from "./inertText";
 import answeredTemplate from "./templates/answered.json";
 import listTemplate from "./templates/list.json";
 import noticeTemplate from "./templates/notice.json";
@@ -28,7 +29,7 @@ export const TASK_VIEW_VERB = "task.view";
 
 /** The card layouts live in templates/*.json; the functions here only fill in the words and numbers. */
 function expand(template: object, data: object): AdaptiveCard {
-  return new ACData.Template(template).expand({ $root: data }) as AdaptiveCard;
+  return inertCard(new ACData.Template(template).expand({ $root: data }) as AdaptiveCard);
 }
 
 function header(view: CaseView, step: number, taskId: string) {

@@ -8,27 +8,42 @@ export const status: Command = {
   help: "cmd.status",
   role: "coordinator",
   names: ["status"],
-  async run({ store, clock, locale, organisation, services }) {
+  async run({ store, clock, locale, organisation, services, roles }) {
     const t = translator(locale);
     const timeZone = organisation?.timeZone ?? "Europe/Oslo";
-    const [lastRun, open, conversations, paused] = await Promise.all([store.runs.latest(), store.cases.listOpen(), store.conversations.list(), pausedSchools(store, organisation)]);
+    // A school's coordinator sees their schools only; the municipality's coordinator sees every school.
+    const schools = new Set(roles.coordinatorOf);
+    const wholeMunicipality = roles.municipalityCoordinator;
+    const [lastRun, allOpen, conversations, allPaused, pupils] = await Promise.all([store.runs.latest(), store.cases.listOpen(), store.conversations.list(), pausedSchools(store, organisation), store.pupils.listAll()]);
+    const open = allOpen.filter((stored) => schools.has(stored.value.schoolId));
+    const paused = [...allPaused].filter((schoolId) => schools.has(schoolId));
+    const peopleOfSchools = new Set([
+      ...pupils.filter((pupil) => schools.has(pupil.schoolId)).flatMap((pupil) => pupil.contactTeacherIds),
+      ...(organisation?.schools ?? []).filter((school) => schools.has(school.id)).flatMap((school) => [...school.leaders, ...school.coordinators]),
+    ]);
     const today = dateInZone(clock.now(), timeZone);
     const byStep = new Map<number, number>();
     for (const stored of open) byStep.set(stored.value.step, (byStep.get(stored.value.step) ?? 0) + 1);
     const summary = lastRun?.summary as { rows?: number; rejected?: unknown[] } | undefined;
     const next = services.nextRun?.();
-    const unreachable = conversations.filter((conversation) => conversation.unreachable);
+    const unreachable = conversations.filter((conversation) => conversation.unreachable && (wholeMunicipality || peopleOfSchools.has(conversation.userId)));
     const names = new Map((organisation?.schools ?? []).map((school) => [school.id, school.name]));
+    // The feed's row counts are the whole municipality's: a school's coordinator is told when it was read.
+    const lastRunValue = lastRun
+      ? wholeMunicipality
+        ? t("status.lastRunValue", { at: formatDateTime(locale, lastRun.finishedAt, timeZone), rows: summary?.rows ?? 0, rejected: summary?.rejected?.length ?? 0 })
+        : formatDateTime(locale, lastRun.finishedAt, timeZone)
+      : t("status.none");
     return listCard({
       title: t("status.title"),
       subtitle: services.isRunning?.() ? t("status.running") : "",
       facts: [
-        { title: t("status.lastRun"), value: lastRun ? t("status.lastRunValue", { at: formatDateTime(locale, lastRun.finishedAt, timeZone), rows: summary?.rows ?? 0, rejected: summary?.rejected?.length ?? 0 }) : t("status.none") },
+        { title: t("status.lastRun"), value: lastRunValue },
         { title: t("status.nextRun"), value: next ? formatDateTime(locale, next.toISOString(), timeZone) : t("status.notScheduled") },
         { title: t("status.openCases"), value: [...byStep.entries()].sort(([a], [b]) => a - b).map(([step, count]) => t("whatIf.step", { step, count })).join(", ") || "0" },
         { title: t("status.overdue"), value: String(open.filter((stored) => stored.value.current && stored.value.current.dueOn < today).length) },
         { title: t("status.unreachable"), value: unreachable.length === 0 ? "0" : unreachable.map((conversation) => conversation.name ?? conversation.userId).join(", ") },
-        { title: t("status.paused"), value: paused.size === 0 ? t("digest.empty") : [...paused].map((id) => names.get(id) ?? id).join(", ") },
+        { title: t("status.paused"), value: paused.length === 0 ? t("digest.empty") : paused.map((id) => names.get(id) ?? id).join(", ") },
       ],
       sections: [],
       footer: "",
