@@ -9,8 +9,16 @@ const DateRangeSchema = z
   .object({ from: isoDate, to: isoDate })
   .refine((range) => range.from <= range.to, { message: "'from' must not be after 'to'" });
 
+/** A school's id as it may stand in a storage key: Azure Tables refuse / \ # ? and control characters there. */
+export const SchoolIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((id) => !/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(id), { message: "must not contain / \\ # ? or control characters" });
+
 export const SchoolSchema = z.object({
-  id: z.string().trim().min(1),
+  id: SchoolIdSchema,
   name: z.string().trim().min(1),
   leaders: z.array(entraId).default([]),
   /** Coordinators of this school only; the municipality's coordinators are at the top level. */

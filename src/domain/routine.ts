@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIsoDate, type IsoDate } from "./dates";
+import { SchoolIdSchema } from "./organisation";
 
 /**
  * The absence routine as data: the tasks of its steps, who answers them, and their questions. Labels, options and
@@ -170,7 +171,7 @@ export function checkAnswers(
 export const CardSubmitSchema = z
   .object({
     caseId: z.string().uuid(),
-    schoolId: z.string().min(1).max(100),
+    schoolId: SchoolIdSchema,
     serial: z.coerce.number().int().min(1).max(10_000),
   })
   .passthrough();

@@ -26,13 +26,33 @@ export interface BotServer {
 export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "BOT_SERVICE_URL" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE"> &
   Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA" | "SEND_RATE_PER_SECOND">>;
 
-function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
+/** Refused tokens written to the audit trail a minute at most: beyond it they are counted in the log, so a flood fills no table. */
+const REFUSALS_AUDITED_PER_MINUTE = 60;
+
+/** Keeps each refused request (no token, a bad one) in the audit trail, without the ids it claims: nobody vouched for them. */
+function auditRefusedTokens(store: Store, clock: Clock, logger: Logger): (reason: string) => void {
+  let minute = "";
+  let audited = 0;
+  return (reason) => {
+    const now = clock.now().toISOString();
+    if (now.slice(0, 16) !== minute) {
+      minute = now.slice(0, 16);
+      audited = 0;
+    }
+    audited += 1;
+    logger.warn({ reason }, "request refused: no valid Bot Framework token");
+    if (audited > REFUSALS_AUDITED_PER_MINUTE) return;
+    store.audit.record({ at: now, actor: "unauthenticated", action: "activity.unauthenticated", subject: reason, outcome: "refused" }).catch(() => undefined);
+  };
+}
+
+function createAdapter(config: BotConfig, logger: Logger, onRefused: (reason: string) => void): TeamsAdapter {
   if (!config.BOT_ID) {
     logger.warn("BOT_ID is empty: local mode, activities are accepted without token checks (never use this in production)");
     return new TeamsAdapter({});
   }
   logger.info({ botId: config.BOT_ID, type: config.BOT_TYPE }, "Bot Framework tokens are checked");
-  return refuseBadTokensWith401(new TeamsAdapter({
+  return refuseBadTokensWith401(onRefused, new TeamsAdapter({
     MicrosoftAppId: config.BOT_ID,
     MicrosoftAppPassword: config.BOT_PASSWORD ?? "",
     MicrosoftAppType: config.BOT_TYPE,
@@ -45,13 +65,14 @@ function createAdapter(config: BotConfig, logger: Logger): TeamsAdapter {
  * The SDK answers a token with a bad signature with 500: its verifier's error is not an AuthenticationError. Any
  * failure to authenticate is a refusal, so it is made one (401).
  */
-function refuseBadTokensWith401(adapter: TeamsAdapter): TeamsAdapter {
+function refuseBadTokensWith401(onRefused: (reason: string) => void, adapter: TeamsAdapter): TeamsAdapter {
   const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
   const authenticate = auth.authenticateRequest.bind(auth);
   auth.authenticateRequest = async (activity, authHeader) => {
     try {
       return await authenticate(activity, authHeader);
     } catch (error) {
+      onRefused(authHeader ? "bad token" : "no token");
       if (error instanceof AuthenticationError) throw error;
       throw new AuthenticationError(`Unauthorized: ${(error as Error).message}`, StatusCodes.UNAUTHORIZED);
     }
@@ -90,7 +111,7 @@ export async function startBotServer(deps: {
   nextNightlyRun?: () => Date | undefined;
 }): Promise<BotServer> {
   const { config, store, clock, logger } = deps;
-  const adapter = createAdapter(config, logger);
+  const adapter = createAdapter(config, logger, auditRefusedTokens(store, clock, logger));
   const botAppId = config.BOT_ID ?? "";
   const sender = new OutboxSender({
     store,

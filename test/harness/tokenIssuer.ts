@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync } from "node:crypto";
+import { createHmac, createSign, generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -36,14 +36,38 @@ export class TokenIssuer {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
-  /** A token as the Bot Connector would send with an activity for `audience` (the bot's app id). */
-  token(claims: { audience: string; serviceUrl: string; expiresInSeconds?: number; signedByStranger?: boolean }): string {
+  /**
+   * A token as the Bot Connector would send with an activity for `audience` (the bot's app id), or, with the other
+   * options, the forgeries an attacker would try.
+   */
+  token(claims: {
+    audience: string;
+    serviceUrl: string;
+    expiresInSeconds?: number;
+    signedByStranger?: boolean;
+    issuer?: string;
+    keyId?: string;
+    notBeforeInSeconds?: number;
+    /** "none": unsigned; "HS256": signed with the public key as an HMAC secret (the algorithm-confusion attack). */
+    algorithm?: "none" | "HS256";
+    /** The payload changed after signing. */
+    tamperedAudience?: string;
+  }): string {
     const now = Math.floor(Date.now() / 1000);
-    const header = base64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: KEY_ID }));
-    const payload = base64url(JSON.stringify({ iss: ISSUER, aud: claims.audience, serviceurl: claims.serviceUrl, nbf: now - 60, iat: now - 60, exp: now + (claims.expiresInSeconds ?? 3600) }));
+    const algorithm = claims.algorithm ?? "RS256";
+    const header = base64url(JSON.stringify({ alg: algorithm, typ: "JWT", kid: claims.keyId ?? KEY_ID }));
+    const body = (audience: string) =>
+      base64url(JSON.stringify({ iss: claims.issuer ?? ISSUER, aud: audience, serviceurl: claims.serviceUrl, nbf: now + (claims.notBeforeInSeconds ?? -60), iat: now - 60, exp: now + (claims.expiresInSeconds ?? 3600) }));
+    const payload = body(claims.audience);
+    const signed = `${header}.${claims.tamperedAudience ? body(claims.tamperedAudience) : payload}`;
+    if (algorithm === "none") return `${signed}.`;
+    if (algorithm === "HS256") {
+      const secret = this.keys.publicKey.export({ format: "pem", type: "spki" });
+      return `${signed}.${base64url(createHmac("sha256", secret).update(`${header}.${payload}`).digest())}`;
+    }
     const signer = createSign("RSA-SHA256");
     signer.update(`${header}.${payload}`);
     const signature = signer.sign(claims.signedByStranger ? this.other.privateKey : this.keys.privateKey);
-    return `${header}.${payload}.${base64url(signature)}`;
+    return `${signed}.${base64url(signature)}`;
   }
 }
