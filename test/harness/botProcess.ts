@@ -55,9 +55,13 @@ export async function startBotProcess(tablePrefix: string, env: Record<string, s
     });
   }
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // A busy machine (several processes starting on two cores) can take well over 20 s to start one.
+  const deadline = Date.now() + 45_000;
   while (!(await fetch(`${url}/healthz`).then((response) => response.ok, () => false))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the bot process did not start");
+    if (Date.now() > deadline || child.exitCode !== null) {
+      const why = child.exitCode !== null ? `it exited with code ${child.exitCode}` : "it did not answer /healthz within 45 s";
+      throw new Error(`the bot process did not start: ${why}${errorLines.length ? `; standard error: ${errorLines.slice(-5).join(" | ")}` : ""}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
