@@ -48,7 +48,7 @@ export interface RequestItem {
   success: boolean;
   duration: number;
   time: Date;
-  /** OpenTelemetry's names for the method, route and status, so that the exporter files the item as an HTTP request. */
+  /** OpenTelemetry's names for the method and route, so that the exporter files the item as an HTTP request with its status. */
   properties: Record<string, string>;
 }
 
