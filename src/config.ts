@@ -61,7 +61,9 @@ export const ConfigShape = z.object({
     .describe("Language of users who have not chosen one: nb, nn or en."),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("How much is logged."),
   LOG_PSEUDONYM_KEY: optionalText.describe("Secret key for the pseudonyms of people's ids in the logs (the same id, the same pseudonym). Empty: a new key at every start."),
-  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.describe("Application Insights connection string. Set: incoming requests and the log lines go there too (not outgoing calls, whose URLs carry ids)."),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.describe(
+    "Application Insights connection string. Set: the log lines (as traces) and the requests the bot answered (by route and status, no URL) go there too; nothing else (no outgoing calls, whose URLs carry ids, no exceptions).",
+  ),
   TEAMS_APP_ID: optionalText.describe("The Teams app's own id (a GUID, not BOT_ID), for npm run package."),
   BOT_DOMAIN: optionalText
     .refine((value) => value === undefined || /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value), "a host name such as tidlig.example.no, without https:// or a path")

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const { ORGANISATION_FILE, ROSTER_FILE, FEED_FILE } = config;
   const feedSource = { connectionString: opened.connectionString, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN };
   const nightlyFiles = ORGANISATION_FILE && ROSTER_FILE && FEED_FILE ? { organisationPath: ORGANISATION_FILE, rosterPath: ROSTER_FILE, feedPath: FEED_FILE, feedSource } : undefined;
-  const bot = await startBotServer({ config, store, clock: systemClock, logger, nightlyFiles, nextNightlyRun: () => schedule?.nextRun() });
+  const bot = await startBotServer({ config, store, clock: systemClock, logger, nightlyFiles, nextNightlyRun: () => schedule?.nextRun(), onRequest: telemetry?.trackRequest });
 
   if (ORGANISATION_FILE && ROSTER_FILE && FEED_FILE) {
     // A missing or broken organisation file must not keep the bot down: the nightly run reports it to the coordinators.

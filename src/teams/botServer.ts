@@ -13,6 +13,7 @@ import { shareRateWithOtherInstances } from "./rateShare";
 import type { BotServices } from "./commands";
 import { runNightly, type NightlyInput } from "../jobs/nightly";
 import { translator } from "../i18n";
+import type { ServedRequest } from "../telemetry/applicationInsights";
 
 /** With the delivery queue, an idle instance looks for work at least this often (seconds). */
 const QUEUE_POLL_SECONDS = 1;
@@ -109,6 +110,8 @@ export async function startBotServer(deps: {
   /** The files of the nightly run, so that a coordinator can start it from Teams ("kjør nå"). */
   nightlyFiles?: NightlyInput | undefined;
   nextNightlyRun?: () => Date | undefined;
+  /** Told of every answered request by its declared route (never its URL), for telemetry. */
+  onRequest?: ((request: ServedRequest) => void) | undefined;
 }): Promise<BotServer> {
   const { config, store, clock, logger } = deps;
   const adapter = createAdapter(config, logger, auditRefusedTokens(store, clock, logger));
@@ -166,6 +169,12 @@ export async function startBotServer(deps: {
 
   const server = restify.createServer({ name: "tidlig" });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  const { onRequest } = deps;
+  if (onRequest) {
+    server.on("after", (req: restify.Request, res: restify.Response, route: restify.Route | null | undefined) => {
+      onRequest({ method: req.method ?? "", route: route ? String(route.path) : undefined, status: res.statusCode, startedAt: new Date(req.time()), durationMs: Date.now() - req.time() });
+    });
+  }
   server.post("/api/messages", async (req, res) => {
     await adapter.process(req, res, (context) => app.run(context).then(() => undefined));
   });

@@ -31,23 +31,72 @@ export function traceSink(track: (trace: Trace) => void): LogSink {
   };
 }
 
+/** A request the bot's HTTP server answered: its route as declared (never the URL it was called with), the status. */
+export interface ServedRequest {
+  method: string;
+  /** The declared route, such as `/api/messages`; undefined when no route matched (404, 405). */
+  route: string | undefined;
+  status: number;
+  startedAt: Date;
+  durationMs: number;
+}
+
+/** What Application Insights records of a served request: "POST /api/messages", the status and the duration, no URL. */
+export interface RequestItem {
+  name: string;
+  resultCode: string;
+  success: boolean;
+  duration: number;
+  time: Date;
+  /** OpenTelemetry's names for the method and route, so that the exporter files the item as an HTTP request with its status. */
+  properties: Record<string, string>;
+}
+
+export function requestItem(request: ServedRequest): RequestItem {
+  const route = request.route ?? "(no route)";
+  return {
+    name: `${request.method} ${route}`,
+    resultCode: String(request.status),
+    success: request.status < 400,
+    duration: Math.max(0, Math.round(request.durationMs)),
+    time: request.startedAt,
+    properties: { "http.method": request.method, "http.route": route },
+  };
+}
+
 export interface Telemetry {
   sink: LogSink;
-  flush(): Promise<void>;
+  trackRequest(request: ServedRequest): void;
+  /** Sends what is buffered, waiting at most `timeoutMs`: a stop must not hang on an unreachable endpoint. */
+  flush(timeoutMs?: number): Promise<void>;
 }
 
 /**
- * Application Insights, when a connection string is configured: the SDK collects incoming requests (their URLs
- * carry no ids), and every log line (already pseudonymised) becomes a trace with its fields as properties. Loaded only when asked for, so that local runs and tests never start it.
+ * Application Insights, when a connection string is configured: a client of the SDK with providers of its own and
+ * no instrumentation at all, so it sends only what is handed to it here: the log lines (already pseudonymised) as
+ * traces, and the requests the bot's server reports (route and status). Outgoing calls (storage and Teams URLs carry
+ * ids), exceptions, performance counters, live metrics and console output are not collected. Loaded only when asked
+ * for, so that local runs and tests never start it.
  */
 export function startApplicationInsights(connectionString: string): Telemetry {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand: it instruments Node's http when required
-  const appInsights = require("applicationinsights") as typeof import("applicationinsights");
-  // Outgoing calls are not collected: Table storage URLs carry row keys (pupil and Entra ids) and Teams URLs chat ids.
-  appInsights.setup(connectionString).setAutoCollectConsole(false).setAutoCollectDependencies(false).setSendLiveMetrics(false).start();
-  const client = appInsights.defaultClient;
+  // The SDK's statistics about itself ("statsbeat") would go to a resource of Microsoft's, not the municipality's.
+  process.env.APPLICATION_INSIGHTS_NO_STATSBEAT = "true";
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, only with a connection string
+  const { TelemetryClient } = require("applicationinsights") as typeof import("applicationinsights");
+  // useGlobalProviders: false keeps the SDK from calling useAzureMonitor, which instruments http and the Azure SDK.
+  const client = new TelemetryClient(connectionString, { useGlobalProviders: false });
+  // Nothing of the telemetry is written to the instance's disk to be sent later.
+  client.config.enableUseDiskRetryCaching = false;
   return {
     sink: traceSink((trace) => client.trackTrace(trace)),
-    flush: () => Promise.resolve(client.flush()).then(() => undefined),
+    trackRequest: (request) => client.trackRequest(requestItem(request)),
+    flush: async (timeoutMs = 10_000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([client.flush().catch(() => undefined), timeout]);
+      clearTimeout(timer);
+    },
   };
 }

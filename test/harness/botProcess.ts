@@ -10,10 +10,14 @@ export interface BotProcess {
   process: ChildProcess;
   /** The process's log lines (JSON), when it was started with a LOG_LEVEL that writes any. */
   lines: string[];
+  /** What it wrote to standard error, line by line. */
+  errorLines: string[];
   /** Log lines whose message is `msg`. */
   logged(msg: string): Record<string, unknown>[];
   /** Kills it with SIGKILL (as `kill -9`) and waits until it is gone. */
   kill(): Promise<void>;
+  /** Stops it with SIGTERM, as App Service does, and resolves with its exit code once it is gone. */
+  stop(): Promise<number | null>;
 }
 
 /** The real bot (`npm start`) in a process of its own, on the test Azurite; resolves once it listens. */
@@ -35,25 +39,36 @@ export async function startBotProcess(tablePrefix: string, env: Record<string, s
       FEED_FILE: "",
       ...env,
     },
-    stdio: ["ignore", "pipe", "ignore"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
-  let rest = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    const parts = (rest + chunk).split("\n");
-    rest = parts.pop() ?? "";
-    lines.push(...parts);
-  });
+  const errorLines: string[] = [];
+  for (const [stream, into] of [[child.stdout, lines], [child.stderr, errorLines]] as const) {
+    let rest = "";
+    stream?.setEncoding("utf8").on("data", (chunk: string) => {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop() ?? "";
+      into.push(...parts);
+    });
+    stream?.on("end", () => {
+      if (rest) into.push(rest);
+    });
+  }
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // A busy machine (several processes starting on two cores) can take well over 20 s to start one.
+  const deadline = Date.now() + 45_000;
   while (!(await fetch(`${url}/healthz`).then((response) => response.ok, () => false))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the bot process did not start");
+    if (Date.now() > deadline || child.exitCode !== null) {
+      const why = child.exitCode !== null ? `it exited with code ${child.exitCode}` : "it did not answer /healthz within 45 s";
+      throw new Error(`the bot process did not start: ${why}${errorLines.length ? `; standard error: ${errorLines.slice(-5).join(" | ")}` : ""}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     url,
     process: child,
     lines,
+    errorLines,
     logged: (msg) =>
       lines.flatMap((line) => {
         try {
@@ -68,6 +83,12 @@ export async function startBotProcess(tablePrefix: string, env: Record<string, s
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGKILL");
       await exited;
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      return exited;
     },
   };
 }
