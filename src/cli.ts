@@ -27,7 +27,8 @@ messages.
   --dry-run   read and evaluate, but store nothing and queue nothing
 what-if: judges what is stored with the settings in FILE (the "settings" object of the organisation file: a
 preset, rules, per-school overrides) and reports what would change, without changing anything.
-export: writes everything stored about one pupil as JSON (a right-of-access request) to FILE or standard output.
+export: writes everything stored about one pupil, at every school they are or were stored under, as JSON (a
+right-of-access request) to FILE or standard output.
   --json      end the output with one line of JSON
   --lang      language of the text (default: DEFAULT_LOCALE, bokmål)
 Exit status: 0 done, 2 wrong arguments or a file rejected whole, 3 another run was in progress, 1 failure.`;
@@ -71,8 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     const opened = await openConfiguredStore(config, logger);
     try {
       if (command === "export") {
-        const organisation = await opened.store.organisation.get();
-        const data = await exportPupil(opened.store, systemClock, args.pupil as string, organisation?.schools.map((school) => school.id) ?? []);
+        const data = await exportPupil(opened.store, systemClock, args.pupil as string);
         if (!data) {
           console.error(`No pupil '${args.pupil}' is stored.`);
           return 2;

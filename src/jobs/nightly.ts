@@ -28,6 +28,7 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import type { SchoolPupilDay } from "../store/absenceRepository";
 import { handOverNotices } from "../store/caseNotices";
+import { rosterKey } from "../store/pupilRepository";
 
 export interface NightlyInput {
   feedPath: string;
@@ -265,7 +266,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     if (!dryRun) {
       await store.organisation.save(organisation);
       await store.pupils.saveAll(roster.pupils);
-      await store.pupils.markLeft(new Set(roster.pupils.map((pupil) => pupil.pupilId)), asOf);
+      await store.pupils.markLeft(new Set(roster.pupils.map((pupil) => rosterKey(pupil.schoolId, pupil.pupilId))), asOf);
       stored ??= await store.settings.save({ document: fileSettings, changedBy: "organisation-file", change: "initial settings from the organisation file", expectedVersion: 0, now: clock.now() });
     }
     const document = stored?.document ?? fileSettings;
