@@ -9,6 +9,7 @@ import { runNightly } from "./jobs/nightly";
 import { summaryText, whatIfText } from "./jobs/summaryText";
 import { runWhatIf } from "./jobs/whatIf";
 import { exportPupil } from "./jobs/pupilData";
+import { sweepRunFolders } from "./feeds/runFolder";
 import { createLogger } from "./log";
 import { openConfiguredStore } from "./store/open";
 import { exitWith } from "./exitWith";
@@ -100,6 +101,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       const started = performance.now();
+      // Stopped in the middle (Ctrl-C, a scheduler's SIGTERM), the run's temporary files go with the process.
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+          void sweepRunFolders(config.WORK_DIR, { ownToo: true }).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+        });
+      }
       const summary = await runNightly(
         { store: opened.store, clock: systemClock, logger, t },
         {
@@ -109,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
           asOf,
           dryRun: args["dry-run"],
           feedSource: { connectionString: opened.connectionString, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN },
+          workDir: config.WORK_DIR,
         },
       );
       for (const line of summaryText(summary, t)) console.log(line);
