@@ -4,6 +4,7 @@
  *   npm run load -- [--teachers 200] [--rate 100] [--seconds 60] [--json]
  * Reports requests, errors, answers stored (none lost, none twice) and latency percentiles.
  */
+import { DEFAULT_WORK_DIR } from "../src/config";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -105,7 +106,7 @@ export async function runLoad(options: { teachers: number; rate: number; seconds
   try {
     const store = await openStore({ connectionString: azurite.connectionString, tablePrefix: `load${Date.now().toString(36)}` });
     const files = await writeMunicipality(folder, options.teachers, perTeacher);
-    await runNightly({ store, clock, logger: silentLogger, t: translator("nb") }, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+    await runNightly({ store, clock, logger: silentLogger, t: translator("nb") }, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20", workDir: DEFAULT_WORK_DIR });
     const all = (await Promise.all(files.schoolIds.map((schoolId) => store.cases.listSchool(schoolId)))).flat().map((stored) => stored.value);
     // Interleaved by school, as answers from a whole municipality come in.
     const bySchool = files.schoolIds.map((schoolId) => all.filter((value) => value.schoolId === schoolId));

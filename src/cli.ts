@@ -9,6 +9,7 @@ import { runNightly } from "./jobs/nightly";
 import { summaryText, whatIfText } from "./jobs/summaryText";
 import { runWhatIf } from "./jobs/whatIf";
 import { exportPupil } from "./jobs/pupilData";
+import { sweepRunFolders } from "./feeds/runFolder";
 import { createLogger } from "./log";
 import { openConfiguredStore } from "./store/open";
 import { exitWith } from "./exitWith";
@@ -27,7 +28,8 @@ messages.
   --dry-run   read and evaluate, but store nothing and queue nothing
 what-if: judges what is stored with the settings in FILE (the "settings" object of the organisation file: a
 preset, rules, per-school overrides) and reports what would change, without changing anything.
-export: writes everything stored about one pupil as JSON (a right-of-access request) to FILE or standard output.
+export: writes everything stored about one pupil, at every school they are or were stored under, as JSON (a
+right-of-access request) to FILE or standard output.
   --json      end the output with one line of JSON
   --lang      language of the text (default: DEFAULT_LOCALE, bokmål)
 Exit status: 0 done, 2 wrong arguments or a file rejected whole, 3 another run was in progress, 1 failure.`;
@@ -71,8 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     const opened = await openConfiguredStore(config, logger);
     try {
       if (command === "export") {
-        const organisation = await opened.store.organisation.get();
-        const data = await exportPupil(opened.store, systemClock, args.pupil as string, organisation?.schools.map((school) => school.id) ?? []);
+        const data = await exportPupil(opened.store, systemClock, args.pupil as string);
         if (!data) {
           console.error(`No pupil '${args.pupil}' is stored.`);
           return 2;
@@ -100,6 +101,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       const started = performance.now();
+      // Stopped in the middle (Ctrl-C, a scheduler's SIGTERM), the run's temporary files go with the process.
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+          void sweepRunFolders(config.WORK_DIR, { ownToo: true }).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+        });
+      }
       const summary = await runNightly(
         { store: opened.store, clock: systemClock, logger, t },
         {
@@ -109,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
           asOf,
           dryRun: args["dry-run"],
           feedSource: { connectionString: opened.connectionString, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN },
+          workDir: config.WORK_DIR,
         },
       );
       for (const line of summaryText(summary, t)) console.log(line);

@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 import { toLocale } from "./i18n";
 
@@ -8,6 +10,12 @@ const optionalText = z
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
 const httpsPage = optionalText.refine((value) => value === undefined || /^https:\/\/\S+$/.test(value), "an https:// address");
+
+/**
+ * Where the nightly run keeps its temporary files when WORK_DIR is empty: the system's temporary folder, which is
+ * local to each instance on App Service (the app's own folder is read-only there, run from the package).
+ */
+export const DEFAULT_WORK_DIR = join(tmpdir(), "tidlig-work");
 
 /** Every environment variable the product reads, with its default and what it is for (.env.example mirrors it). */
 export const ConfigShape = z.object({
@@ -29,6 +37,11 @@ export const ConfigShape = z.object({
     .default("tidlig")
     .describe("Prefix of every table name."),
   LOCAL_DATA_DIR: z.string().default(".tidlig-data").describe("Folder of the embedded Azurite's data (local use only)."),
+  WORK_DIR: optionalText
+    .transform((value) => value ?? DEFAULT_WORK_DIR)
+    .describe(
+      "Folder of the nightly run's temporary files (a downloaded feed, the accepted rows by pupil): deleted when a run ends, and what a stopped run left is removed at the next start. Empty: tidlig-work in the system's temporary folder.",
+    ),
   LOCAL_STORAGE_PORT: z.coerce.number().int().min(0).max(65535).default(10002).describe("Port of the embedded Azurite's Table service; Blob and Queue use the two ports below it."),
   ORGANISATION_FILE: optionalText.describe("Organisation file (JSON) for the scheduled nightly run."),
   ROSTER_FILE: optionalText.describe("Roster file (CSV) for the scheduled nightly run."),

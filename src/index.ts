@@ -1,6 +1,7 @@
 import { systemClock } from "./clock";
 import { loadDotEnv, readConfig } from "./config";
 import { readOrganisationFile } from "./feeds/organisationFile";
+import { sweepRunFolders } from "./feeds/runFolder";
 import { translator } from "./i18n";
 import { queueDigests } from "./jobs/digests";
 import { runNightly } from "./jobs/nightly";
@@ -16,12 +17,15 @@ async function main(): Promise<void> {
   const config = readConfig();
   const telemetry = config.APPLICATIONINSIGHTS_CONNECTION_STRING ? startApplicationInsights(config.APPLICATIONINSIGHTS_CONNECTION_STRING) : undefined;
   const logger = createLogger({ level: config.LOG_LEVEL, pseudonymKey: config.LOG_PSEUDONYM_KEY, sink: telemetry?.sink });
+  // What a process killed in the middle of a nightly run left on disk (pupil ids and absence) goes first.
+  const swept = await sweepRunFolders(config.WORK_DIR);
+  if (swept > 0) logger.warn({ removed: swept }, "removed the temporary files of runs that were stopped before they ended");
   const opened = await openConfiguredStore(config, logger);
   const { store } = opened;
   let schedule: NightlySchedule | undefined;
   const { ORGANISATION_FILE, ROSTER_FILE, FEED_FILE } = config;
   const feedSource = { connectionString: opened.connectionString, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN };
-  const nightlyFiles = ORGANISATION_FILE && ROSTER_FILE && FEED_FILE ? { organisationPath: ORGANISATION_FILE, rosterPath: ROSTER_FILE, feedPath: FEED_FILE, feedSource } : undefined;
+  const nightlyFiles = ORGANISATION_FILE && ROSTER_FILE && FEED_FILE ? { organisationPath: ORGANISATION_FILE, rosterPath: ROSTER_FILE, feedPath: FEED_FILE, feedSource, workDir: config.WORK_DIR } : undefined;
   const bot = await startBotServer({ config, store, clock: systemClock, logger, nightlyFiles, nextNightlyRun: () => schedule?.nextRun(), onRequest: telemetry?.trackRequest });
 
   if (ORGANISATION_FILE && ROSTER_FILE && FEED_FILE) {
@@ -37,7 +41,7 @@ async function main(): Promise<void> {
     const run = async () => {
       await runNightly(
         { store, clock: systemClock, logger, t: translator(config.DEFAULT_LOCALE) },
-        { feedPath: FEED_FILE, rosterPath: ROSTER_FILE, organisationPath: ORGANISATION_FILE, feedSource, oncePerNight: true },
+        { feedPath: FEED_FILE, rosterPath: ROSTER_FILE, organisationPath: ORGANISATION_FILE, feedSource, workDir: config.WORK_DIR, oncePerNight: true },
       );
       await bot.sender.drain();
     };
@@ -70,6 +74,8 @@ async function main(): Promise<void> {
     schedule?.stop();
     digests.stop();
     await bot.close();
+    // A run still going stops with the process: its temporary files go now, not at the next start.
+    await sweepRunFolders(config.WORK_DIR, { ownToo: true }).catch(() => 0);
     await opened.close();
     await telemetry?.flush();
     process.exit(0);

@@ -5,6 +5,7 @@
  *   node dist/scripts/bench/deliveryBench.js [--cards 1000] [--instances 1,2,4] [--json]
  * The instances send at SEND_RATE_PER_SECOND (taken from this process's environment, 29 when unset) between them.
  */
+import { DEFAULT_WORK_DIR } from "../../src/config";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -165,7 +166,7 @@ export async function benchDelivery(options: { cards: number; instances: number;
     await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS + 1_000));
 
     const files = await writeMunicipality(folder, teachers, CARDS_PER_TEACHER);
-    const summary = await runNightly({ store, clock: clockFrom("2026-11-23T09:00:00Z"), logger: silentLogger, t: translator("nb") }, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
+    const summary = await runNightly({ store, clock: clockFrom("2026-11-23T09:00:00Z"), logger: silentLogger, t: translator("nb") }, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20", workDir: DEFAULT_WORK_DIR });
     const cards = summary.notificationsQueued;
 
     // All cards wait in the queue, hidden until one moment: from then on the instances only send.

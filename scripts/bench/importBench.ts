@@ -1,3 +1,4 @@
+import { DEFAULT_WORK_DIR } from "../../src/config";
 import { DaySpill } from "../../src/feeds/daySpill";
 import { readAbsenceFeed } from "../../src/feeds/absenceFeed";
 import { inChild } from "./child";
@@ -36,7 +37,7 @@ interface Measured {
  */
 export async function measureFeedImport(data: BenchData, file: "whole" | "delta"): Promise<Measured> {
   const { pupils, calendars } = await readBenchMunicipality(data);
-  const spill = new DaySpill();
+  const spill = new DaySpill({ workDir: DEFAULT_WORK_DIR });
   const started = performance.now();
   try {
     const feed = await readAbsenceFeed(file === "whole" ? data.feed : data.delta, { pupils, calendars, sink: spill });

@@ -4,6 +4,7 @@
  * writing an entity a pupil day (the obvious layout, and the product's before). Each side gets an Azurite of its
  * own (in memory), so that none pays for another's data.
  */
+import { DEFAULT_WORK_DIR } from "../../src/config";
 import { TableClient, type TableEntity, type TableTransaction } from "@azure/data-tables";
 import type { AbsenceEvent } from "../../src/domain/absence";
 import { calendarOf } from "../../src/domain/organisation";
@@ -56,7 +57,7 @@ async function* feedDays(data: BenchData): AsyncGenerator<SpilledDay[]> {
   const roster = await readRoster(data.roster, new Set(organisation.schools.map((school) => school.id)));
   const pupils = new Map(roster.pupils.map((pupil) => [pupil.pupilId, pupil]));
   const calendars = new Map(organisation.schools.map((school) => [school.id, calendarOf(school)]));
-  const spill = new DaySpill();
+  const spill = new DaySpill({ workDir: DEFAULT_WORK_DIR });
   try {
     await readAbsenceFeed(data.feed, { pupils, calendars, sink: spill });
     for await (const bucket of spill.days()) yield bucket.days;

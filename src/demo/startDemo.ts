@@ -1,3 +1,4 @@
+import { DEFAULT_WORK_DIR } from "../config";
 import { join } from "node:path";
 import type { Clock } from "../clock";
 import { translator, type Locale } from "../i18n";
@@ -71,7 +72,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       summaries.push(
         await runNightly(
           { store, clock, logger, t: translator(locale) },
-          { feedPath: join(DEMO_FOLDER, "feed.csv"), rosterPath: join(DEMO_FOLDER, "roster.csv"), organisationPath: join(DEMO_FOLDER, "organisation.json"), asOf },
+          { feedPath: join(DEMO_FOLDER, "feed.csv"), rosterPath: join(DEMO_FOLDER, "roster.csv"), organisationPath: join(DEMO_FOLDER, "organisation.json"), asOf, workDir: DEFAULT_WORK_DIR },
         ),
       );
     }

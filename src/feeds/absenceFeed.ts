@@ -5,7 +5,7 @@ import type { Pupil } from "../domain/roster";
 import { readCsvTableInBatches } from "./csvTable";
 import { looksLikeJson, readEdFiRows } from "./edFi";
 import { mapped, type FeedMapping } from "./mapping";
-import { FileRejected, type Problem, type RowRejection } from "./problem";
+import { badValue, FileRejected, type Problem, type RowRejection } from "./problem";
 import { open } from "node:fs/promises";
 
 export const ABSENCE_FEED_COLUMNS = ["pupil_id", "date", "kind", "documented"] as const;
@@ -118,15 +118,15 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
 
   const rawDate = values.date as string;
   const date = parseDateOnce(rawDate);
-  if (!date) return { key: "feed.invalidDate", params: { value: rawDate } };
+  if (!date) return badValue("feed.invalidDate", "date", rawDate, "date");
   const calendar = context.calendars.get(pupil.schoolId);
   const why = calendar ? calendar.whyNotASchoolDay(date) : "outside-school-year";
   if (why) return { key: "feed.notSchoolDay", params: { date, why } };
 
   const kind = mapped(context.mapping?.values.kind, values.kind as string) ?? KIND_CODES[(values.kind as string).toLowerCase()];
-  if (!kind) return { key: "feed.invalidKind", params: { value: values.kind as string } };
+  if (!kind) return badValue("feed.invalidKind", "kind", values.kind as string, "code");
   const documented = mapped(context.mapping?.values.documented, values.documented as string) ?? DOCUMENTED_CODES[(values.documented as string).toLowerCase()];
-  if (!documented) return { key: "feed.invalidDocumented", params: { value: values.documented as string } };
+  if (!documented) return badValue("feed.invalidDocumented", "documented", values.documented as string, "code");
 
   const lesson = wholeNumber(values.lesson, "lesson", 1, 10);
   if (isProblem(lesson)) return lesson;

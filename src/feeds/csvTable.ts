@@ -204,9 +204,18 @@ export async function* readCsvTableInBatches(path: string, options: CsvOptions &
     }
   } catch (error) {
     if (error instanceof FileRejected) throw error;
-    throw new FileRejected({ key: "file.unreadable", params: { detail: (error as Error).message } });
+    throw new FileRejected(parserProblem(error));
   }
   if (!columns) throw new FileRejected({ key: "file.empty" });
+}
+
+/**
+ * A parser's failure without its message, which may quote the field it stopped at ("value is \"Sara ...\""): the
+ * line, when the parser tells it.
+ */
+function parserProblem(error: unknown): Problem {
+  const line = (error as { lines?: unknown }).lines;
+  return typeof line === "number" && Number.isInteger(line) && line > 0 ? { key: "file.unparsableAt", params: { line } } : { key: "file.unparsable" };
 }
 
 /** `readCsvTableInBatches`, a row at a time. */

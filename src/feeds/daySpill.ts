@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdtempSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AbsenceEvent } from "../domain/absence";
 import type { IsoDate } from "../domain/dates";
 import type { FeedRow, RowSink } from "./absenceFeed";
+import { makeRunFolder } from "./runFolder";
 
 export interface SpilledDay {
   schoolId: string;
@@ -51,6 +50,8 @@ function readSpilledLine(line: string): { schoolId: string; pupilId: string; dat
 /**
  * Keeps a feed's accepted rows on disk instead of in memory, in buckets by pupil, so that a file of any size is
  * imported in bounded memory: each bucket holds every row of its pupils, and is grouped into pupil days on its own.
+ * The files are in a run folder of the work folder (WORK_DIR); `cleanup` deletes them, and a sweep at the next start
+ * deletes those of a process that died before it could.
  */
 export class DaySpill implements RowSink {
   private folder: string | undefined;
@@ -62,10 +63,16 @@ export class DaySpill implements RowSink {
   readonly lastDateBySchool = new Map<string, IsoDate>();
   accepted = 0;
 
-  constructor(private readonly buckets = 32) {}
+  private readonly workDir: string;
+  private readonly buckets: number;
+
+  constructor(options: { workDir: string; buckets?: number }) {
+    this.workDir = options.workDir;
+    this.buckets = options.buckets ?? 32;
+  }
 
   private open(bucket: number): WriteStream {
-    this.folder ??= mkdtempSync(join(tmpdir(), "tidlig-spill-"));
+    this.folder ??= makeRunFolder(this.workDir, "spill");
     let stream = this.streams.get(bucket);
     if (!stream) {
       stream = createWriteStream(join(this.folder, `${bucket}.ndjson`));
@@ -120,6 +127,8 @@ export class DaySpill implements RowSink {
 
   async cleanup(): Promise<void> {
     for (const stream of this.streams.values()) stream.destroy();
+    this.streams.clear();
     if (this.folder) await rm(this.folder, { recursive: true, force: true });
+    this.folder = undefined;
   }
 }

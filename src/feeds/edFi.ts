@@ -6,8 +6,7 @@ import { pick } from "stream-json/filters/Pick";
 import { streamArray } from "stream-json/streamers/StreamArray";
 import { z } from "zod";
 import type { AbsenceEvent, AbsenceKind, Documented } from "../domain/absence";
-import type { Problem } from "./problem";
-import { FileRejected } from "./problem";
+import { badValue, FileRejected, type Problem } from "./problem";
 
 /**
  * Ed-Fi attendance events: StudentSchoolAttendanceEvent (a whole day) and StudentSectionAttendanceEvent (one
@@ -51,9 +50,10 @@ function edFiRow(item: unknown, line: number): EdFiRow {
   const parsed = EventSchema.safeParse(item);
   if (!parsed.success) return { line, values: {}, problem: { key: "feed.edFiInvalid", params: { detail: parsed.error.issues.map((issue) => issue.path.join(".") || issue.message).join(", ") } } };
   const event = parsed.data;
-  const category = CATEGORIES[(event.attendanceEventCategoryDescriptor.split("#").pop() ?? "").trim().toLowerCase()];
+  const categoryName = (event.attendanceEventCategoryDescriptor.split("#").pop() ?? "").trim();
+  const category = CATEGORIES[categoryName.toLowerCase()];
   const values = { pupil_id: event.studentReference.studentUniqueId, date: event.eventDate.slice(0, 10), kind: "", documented: "" };
-  if (!category) return { line, values, problem: { key: "feed.invalidKind", params: { value: event.attendanceEventCategoryDescriptor } } };
+  if (!category) return { line, values, problem: badValue("feed.invalidKind", "attendanceEventCategoryDescriptor", categoryName, "code") };
   const section = event.sectionReference !== undefined;
   return {
     line,
@@ -101,8 +101,9 @@ export async function* readEdFiRows(path: string, head: string): AsyncGenerator<
         batch = [];
       }
     }
-  } catch (error) {
-    throw new FileRejected({ key: "file.unreadable", params: { detail: (error as Error).message } });
+  } catch {
+    // The parser's message may quote the text it stopped at: the summary says only that the JSON is broken.
+    throw new FileRejected({ key: "file.unparsable" });
   }
   if (!sawArray) throw new FileRejected({ key: "file.unreadable", params: { detail: "expected a JSON array of Ed-Fi attendance events" } });
   if (batch.length > 0) yield batch;

@@ -13,6 +13,42 @@ export interface RowRejection {
   problem: Problem;
 }
 
+/**
+ * How a value must look to be quoted back in a run summary, which is stored and sent to the coordinators: anything
+ * else may be a name or free text from a shifted column or a note (a `kind` of "Sara sier at ...").
+ */
+export type ValueShape = "date" | "code" | "id";
+
+/** A value longer than this is never quoted. */
+export const QUOTABLE_LENGTH = 20;
+
+const SHAPES: Record<ValueShape, RegExp> = {
+  // Digits with date separators: 31.02.2026, 2026-13-01, 1/2/26.
+  date: /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/,
+  // A short code of letters, digits, _ and -: D, IG, sykdom, left-early.
+  code: /^[A-Za-z0-9_\-æøåÆØÅ]+$/,
+  // An id has a digit, or is all capitals (FJS): never a capitalised word, which may be a name (Sara).
+  id: /^(?=.*\d)[A-Za-z0-9_-]+$|^[A-ZÆØÅ0-9_-]+$/,
+};
+
+/** Whether a value read from a file may be quoted in what is stored and sent. */
+export function quotable(value: string, shape: ValueShape): boolean {
+  return value.length <= QUOTABLE_LENGTH && SHAPES[shape].test(value);
+}
+
+/** The problems that quote the value they found, and how each is said without it. */
+const WITHHELD = {
+  "feed.invalidDate": "feed.invalidDate.withheld",
+  "feed.invalidKind": "feed.invalidKind.withheld",
+  "feed.invalidDocumented": "feed.invalidDocumented.withheld",
+  "roster.unknownSchool": "roster.unknownSchool.withheld",
+} as const satisfies Record<string, MessageKey>;
+
+/** A bad value: quoted when it is short and shaped like its field; otherwise only the column is named. */
+export function badValue(key: keyof typeof WITHHELD, column: string, value: string, shape: ValueShape): Problem {
+  return quotable(value, shape) ? { key, params: { value, column } } : { key: WITHHELD[key], params: { column } };
+}
+
 export class FileRejected extends Error {
   constructor(readonly problem: Problem) {
     super(problem.key);

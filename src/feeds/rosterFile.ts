@@ -1,7 +1,7 @@
 import { parseDate } from "../domain/dates";
 import type { Pupil } from "../domain/roster";
 import { readCsvTable } from "./csvTable";
-import type { Problem, RowRejection } from "./problem";
+import { badValue, type Problem, type RowRejection } from "./problem";
 
 export const ROSTER_COLUMNS = ["pupil_id", "pupil_name", "school_id", "group", "contact_teacher_id"] as const;
 
@@ -16,7 +16,7 @@ function readRosterRow(values: Record<string, string>, schoolIds: ReadonlySet<st
     if (values[column] === undefined) return { key: "feed.missingValue", params: { column } };
   }
   const schoolId = values.school_id as string;
-  if (!schoolIds.has(schoolId)) return { key: "roster.unknownSchool", params: { value: schoolId } };
+  if (!schoolIds.has(schoolId)) return badValue("roster.unknownSchool", "school_id", schoolId, "id");
   const contactTeacherIds = (values.contact_teacher_id as string)
     .split("|")
     .map((id) => id.trim())
@@ -33,7 +33,7 @@ function readRosterRow(values: Record<string, string>, schoolIds: ReadonlySet<st
   let enrolledFrom: string | undefined;
   if (values.enrolled_from !== undefined) {
     enrolledFrom = parseDate(values.enrolled_from);
-    if (!enrolledFrom) return { key: "feed.invalidDate", params: { value: values.enrolled_from } };
+    if (!enrolledFrom) return badValue("feed.invalidDate", "enrolled_from", values.enrolled_from, "date");
   }
   return {
     pupilId: values.pupil_id as string,

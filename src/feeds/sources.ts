@@ -1,12 +1,12 @@
 import { createWriteStream } from "node:fs";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { BlobServiceClient } from "@azure/storage-blob";
 import picomatch from "picomatch";
 import { FileRejected } from "./problem";
+import { makeRunFolder } from "./runFolder";
 
 /** A feed ready to read from a local file, wherever it came from. */
 export interface ResolvedFeed {
@@ -23,10 +23,12 @@ export interface SourceOptions {
   bearerToken?: string | undefined;
   /** For folders and containers without their own pattern: which file names count (default: every file). */
   pattern?: string | undefined;
+  /** The work folder (WORK_DIR): a feed fetched over HTTPS or from a container is copied into a run folder there. */
+  workDir: string;
 }
 
-async function temporaryFile(name: string): Promise<{ path: string; cleanup(): Promise<void> }> {
-  const folder = await mkdtemp(join(tmpdir(), "tidlig-feed-"));
+function temporaryFile(workDir: string, name: string): { path: string; cleanup(): Promise<void> } {
+  const folder = makeRunFolder(workDir, "feed");
   return { path: join(folder, basename(name) || "feed"), cleanup: () => rm(folder, { recursive: true, force: true }) };
 }
 
@@ -49,7 +51,19 @@ async function newestInFolder(folder: string, pattern: string | undefined): Prom
 }
 
 /** Downloads a feed over HTTPS (a bearer token from the environment), streamed to a temporary file. */
-async function download(url: string, token: string | undefined): Promise<ResolvedFeed> {
+/** Fills a new run folder's file; a copy cut short is deleted before the failure goes on. */
+async function copyInto(workDir: string, name: string, write: (path: string) => Promise<unknown>): Promise<{ path: string; cleanup(): Promise<void> }> {
+  const file = temporaryFile(workDir, name);
+  try {
+    await write(file.path);
+  } catch (error) {
+    await file.cleanup();
+    throw error;
+  }
+  return file;
+}
+
+async function download(url: string, token: string | undefined, workDir: string): Promise<ResolvedFeed> {
   const { protocol, hostname } = new URL(url);
   // A bearer token never travels unencrypted, except to this machine (a local proxy, the tests).
   if (protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) {
@@ -62,8 +76,8 @@ async function download(url: string, token: string | undefined): Promise<Resolve
     throw new FileRejected({ key: "file.unreadable", params: { detail: `${new URL(url).host}: ${(error as Error).message}` } });
   }
   if (!response.ok || !response.body) throw new FileRejected({ key: "file.unreadable", params: { detail: `${new URL(url).host} answered HTTP ${response.status}` } });
-  const file = await temporaryFile(new URL(url).pathname);
-  await pipeline(Readable.fromWeb(response.body as never), createWriteStream(file.path));
+  const body = response.body;
+  const file = await copyInto(workDir, new URL(url).pathname, (path) => pipeline(Readable.fromWeb(body as never), createWriteStream(path)));
   return { path: file.path, name: `${new URL(url).origin}${new URL(url).pathname}`, cleanup: file.cleanup };
 }
 
@@ -83,8 +97,8 @@ async function newestBlob(spec: string, options: SourceOptions): Promise<Resolve
     throw new FileRejected({ key: "file.unreadable", params: { detail: `blob container ${container}: ${(error as Error).message}` } });
   }
   if (!newest) throw new FileRejected({ key: "file.noneInSource", params: { source: `blob:${container}`, pattern: rest.join("/") || options.pattern || "*" } });
-  const file = await temporaryFile(newest.name);
-  await client.getBlobClient(newest.name).downloadToFile(file.path);
+  const name = newest.name;
+  const file = await copyInto(options.workDir, name, (path) => client.getBlobClient(name).downloadToFile(path));
   return { path: file.path, name: `blob:${container}/${newest.name}`, cleanup: file.cleanup };
 }
 
@@ -92,8 +106,8 @@ async function newestBlob(spec: string, options: SourceOptions): Promise<Resolve
  * Where tonight's feed comes from: a file; a folder (its newest file matching the pattern); an HTTPS URL; or
  * `blob:container[/pattern]` (the newest matching blob in an Azure Blob container).
  */
-export async function resolveFeed(spec: string, options: SourceOptions = {}): Promise<ResolvedFeed> {
-  if (/^https?:\/\//i.test(spec)) return download(spec, options.bearerToken);
+export async function resolveFeed(spec: string, options: SourceOptions): Promise<ResolvedFeed> {
+  if (/^https?:\/\//i.test(spec)) return download(spec, options.bearerToken, options.workDir);
   if (spec.startsWith("blob:")) return newestBlob(spec.slice("blob:".length), options);
   const info = await stat(spec).catch(() => undefined);
   if (info?.isDirectory()) return newestInFolder(spec, options.pattern);

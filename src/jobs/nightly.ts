@@ -19,6 +19,7 @@ import { FeedMappingSchema } from "../feeds/mapping";
 import { readOrganisationFile } from "../feeds/organisationFile";
 import { describeProblem, FileRejected, type RowRejection } from "../feeds/problem";
 import { DaySpill, eventKey } from "../feeds/daySpill";
+import { sweepRunFolders } from "../feeds/runFolder";
 import { readRoster, type Roster } from "../feeds/rosterFile";
 import { resolveFeed, type SourceOptions } from "../feeds/sources";
 import type { Translate } from "../i18n";
@@ -28,6 +29,7 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import type { SchoolPupilDay } from "../store/absenceRepository";
 import { handOverNotices } from "../store/caseNotices";
+import { rosterKey } from "../store/pupilRepository";
 
 export interface NightlyInput {
   feedPath: string;
@@ -38,7 +40,9 @@ export interface NightlyInput {
   /** Read and evaluate, but store nothing and queue nothing. */
   dryRun?: boolean | undefined;
   /** How to reach a feed that is not a local file (a folder's pattern, a blob account, a bearer token). */
-  feedSource?: SourceOptions | undefined;
+  feedSource?: Omit<SourceOptions, "workDir"> | undefined;
+  /** The work folder (WORK_DIR) for the run's temporary files: they are deleted when the run ends, however it ends. */
+  workDir: string;
   /**
    * A scheduled run, which every instance starts: skipped when this night's run has finished already (an instance
    * whose clock is a little behind gets the lease after the others' run). A run started by hand always runs.
@@ -180,6 +184,23 @@ async function importDays(store: Store, spill: DaySpill, schoolIds: string[], dr
  * the rules; open cases; escalate unanswered ones; and hand the resulting messages to the outbox.
  */
 export async function runNightly(deps: NightlyDependencies, input: NightlyInput): Promise<NightlySummary> {
+  await sweepLeftovers(deps.logger, input.workDir);
+  const spill = new DaySpill({ workDir: input.workDir });
+  try {
+    return await runWithSpill(deps, input, spill);
+  } finally {
+    // Whatever the end (done, skipped, lease lost, a failure), nothing of a pupil stays on disk.
+    await spill.cleanup();
+  }
+}
+
+/** Removes run folders left by a process that died mid-run (kill -9, a crash): pupil ids and absence. */
+async function sweepLeftovers(logger: Logger, workDir: string): Promise<void> {
+  const removed = await sweepRunFolders(workDir);
+  if (removed > 0) logger.warn({ removed }, "removed the temporary files of runs that were stopped before they ended");
+}
+
+async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spill: DaySpill): Promise<NightlySummary> {
   const { store, clock, logger, t } = deps;
   const dryRun = input.dryRun ?? false;
   const summary = emptySummary(dryRun);
@@ -190,7 +211,6 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
   let fileSettings: SettingsDocument;
   let roster: Roster;
   let feed: AbsenceFeed;
-  const spill = new DaySpill();
   let feedHash = "";
   let alreadyProcessed = false;
   let file = input.organisationPath;
@@ -207,7 +227,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     const pupils = new Map(roster.pupils.map((pupil) => [pupil.pupilId, pupil]));
     const calendars = new Map(organisation.schools.map((school) => [school.id, calendarOf(school)]));
     file = input.feedPath;
-    const source = await resolveFeed(input.feedPath, input.feedSource);
+    const source = await resolveFeed(input.feedPath, { ...input.feedSource, workDir: input.workDir });
     try {
       file = source.name;
       summary.feedFile = source.name;
@@ -265,7 +285,7 @@ export async function runNightly(deps: NightlyDependencies, input: NightlyInput)
     if (!dryRun) {
       await store.organisation.save(organisation);
       await store.pupils.saveAll(roster.pupils);
-      await store.pupils.markLeft(new Set(roster.pupils.map((pupil) => pupil.pupilId)), asOf);
+      await store.pupils.markLeft(new Set(roster.pupils.map((pupil) => rosterKey(pupil.schoolId, pupil.pupilId))), asOf);
       stored ??= await store.settings.save({ document: fileSettings, changedBy: "organisation-file", change: "initial settings from the organisation file", expectedVersion: 0, now: clock.now() });
     }
     const document = stored?.document ?? fileSettings;

@@ -84,6 +84,16 @@ export class CaseRepository {
     return cases;
   }
 
+  /** Every case of one pupil at every school, open and closed: a pupil who moved has cases at each school. */
+  async listPupil(pupilId: string): Promise<StoredCase[]> {
+    const cases: StoredCase[] = [];
+    for await (const entity of this.table.listEntities<CaseEntity>({ queryOptions: { filter: odata`pupilId eq ${pupilId}` } })) {
+      // Azurite sometimes ignores a filter (seen in tests); the entity's own fields are the truth.
+      if (entity.pupilId === pupilId) cases.push(fromEntity(entity));
+    }
+    return cases;
+  }
+
   async delete(schoolId: string, caseId: string): Promise<void> {
     await this.table.deleteEntity(schoolId, caseId).catch((error: unknown) => {
       if (!isNotFound(error)) throw error;

@@ -1,3 +1,4 @@
+import { odata } from "@azure/data-tables";
 import type { Pupil } from "../domain/roster";
 import { isNotFound, keyOf, upsertInBatches, type Storage } from "./storage";
 
@@ -12,6 +13,14 @@ interface PupilEntity {
   enrolledFrom?: string;
   /** The first night the pupil was no longer on the roster (empty while on it). */
   leftOn?: string;
+}
+
+/** A stored roster row: the pupil at one school, and since when they are off that school's roster (if they are). */
+export type StoredPupil = Pupil & { leftOn?: string | undefined };
+
+/** The key of a pupil at a school, as `markLeft` takes the roster's rows. */
+export function rosterKey(schoolId: string, pupilId: string): string {
+  return `${schoolId}\u0000${pupilId}`;
 }
 
 function toPupil(entity: PupilEntity): Pupil {
@@ -72,10 +81,13 @@ export class PupilRepository {
     }
   }
 
-  /** Pupils stored but no longer on the roster get the date they were first missed; retention counts from it. */
-  async markLeft(rosterIds: ReadonlySet<string>, on: string): Promise<void> {
+  /**
+   * Rows no longer on the roster get the date they were first missed; retention counts from it. A row is a pupil at a
+   * school (`rosterKey`): a pupil who moved to another school is off the old school's roster.
+   */
+  async markLeft(onRoster: ReadonlySet<string>, on: string): Promise<void> {
     for await (const entity of this.table.listEntities<PupilEntity>()) {
-      if (rosterIds.has(entity.pupilId) || entity.leftOn) continue;
+      if (onRoster.has(rosterKey(entity.partitionKey, entity.pupilId)) || entity.leftOn) continue;
       await this.table.updateEntity({ partitionKey: entity.partitionKey, rowKey: entity.rowKey, leftOn: on }, "Merge");
     }
   }
@@ -87,6 +99,16 @@ export class PupilRepository {
       if (entity.leftOn && entity.leftOn < date) left.push(toPupil(entity));
     }
     return left;
+  }
+
+  /** Every school's row of one pupil (a pupil who moved has one at each school), the row on the roster first, then the most recently left. */
+  async listRows(pupilId: string): Promise<StoredPupil[]> {
+    const rows: StoredPupil[] = [];
+    for await (const entity of this.table.listEntities<PupilEntity>({ queryOptions: { filter: odata`pupilId eq ${pupilId}` } })) {
+      // Azurite sometimes ignores a filter (seen in tests); the entity's own id is the truth.
+      if (entity.pupilId === pupilId) rows.push({ ...toPupil(entity), leftOn: entity.leftOn || undefined });
+    }
+    return rows.sort((a, b) => (b.leftOn ?? "9999").localeCompare(a.leftOn ?? "9999"));
   }
 
   async delete(schoolId: string, pupilId: string): Promise<void> {

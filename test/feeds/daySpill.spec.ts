@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { DaySpill } from "../../src/feeds/daySpill";
+import { TEST_WORK_DIR } from "../harness/bot";
 
 describe("the spill of a large feed", () => {
   it("gives every row back as written, a field with a line break or a separator too, and counts a repeated row once", async () => {
-    const spill = new DaySpill(2);
+    const spill = new DaySpill({ workDir: TEST_WORK_DIR, buckets: 2 });
     try {
       const rows = [
         { line: 2, schoolId: "S1", pupilId: "P1", date: "2026-11-02", event: { kind: "lesson" as const, documented: "no" as const, lesson: 3, subject: "MAT" } },

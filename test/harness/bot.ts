@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Clock } from "../../src/clock";
 import { systemClock } from "../../src/clock";
 import { translator } from "../../src/i18n";
@@ -6,8 +8,11 @@ import { silentLogger } from "../../src/log";
 import type { Store } from "../../src/store";
 import { startBotServer, type BotServer } from "../../src/teams/botServer";
 
+/** The work folder of the nightly runs of this test process. */
+export const TEST_WORK_DIR = join(tmpdir(), `tidlig-test-work-${process.pid}`);
+
 /** The real bot server on a free port, in local mode, sending nothing until a test drains the outbox. */
-export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; openIdMetadata?: string; serviceUrl?: string; tenantId?: string; sendTimeoutSeconds?: number; nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string } } = {}): Promise<BotServer> {
+export function startTestBot(store: Store, options: { clock?: Clock; botId?: string; openIdMetadata?: string; serviceUrl?: string; tenantId?: string; sendTimeoutSeconds?: number; nightlyFiles?: { organisationPath: string; rosterPath: string; feedPath: string; workDir?: string } } = {}): Promise<BotServer> {
   return startBotServer({
     config: {
       PORT: 0,
@@ -24,10 +29,10 @@ export function startTestBot(store: Store, options: { clock?: Clock; botId?: str
     store,
     clock: options.clock ?? systemClock,
     logger: silentLogger,
-    nightlyFiles: options.nightlyFiles,
+    nightlyFiles: options.nightlyFiles ? { workDir: TEST_WORK_DIR, ...options.nightlyFiles } : undefined,
   });
 }
 
-export function nightly(store: Store, input: NightlyInput, clock: Clock = systemClock) {
-  return runNightly({ store, clock, logger: silentLogger, t: translator("nb") }, input);
+export function nightly(store: Store, input: Omit<NightlyInput, "workDir"> & { workDir?: string }, clock: Clock = systemClock) {
+  return runNightly({ store, clock, logger: silentLogger, t: translator("nb") }, { workDir: TEST_WORK_DIR, ...input });
 }

@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import assert from "node:assert/strict";
 import type { Store } from "../../src/store";
 import { nightly } from "../harness/bot";
@@ -180,5 +181,17 @@ describe("the nightly job", () => {
     const skipped = [first, second].filter((summary) => summary.skipped);
     assert.equal(skipped.length, 1);
     assert.equal(first.casesOpened + second.casesOpened, 2);
+  });
+
+  it("marks a pupil who moved to another school as left at the old school, and keeps the row at the new one", async () => {
+    const organisation = { ...ORGANISATION, schools: [ORGANISATION.schools[0], { ...ORGANISATION.schools[0], id: "S2", name: "Nyby skole" }] };
+    const files = await writeMunicipality({ organisation });
+    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: AS_OF });
+    await writeFile(files.roster, ROSTER_CSV.replace("P1,Emma Eksempel,S1,", "P1,Emma Eksempel,S2,"));
+    await files.replaceFeed("pupil_id,date,kind,documented\nP1,2026-11-23,day,no\n");
+    await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-23" });
+    const left = await store.pupils.listLeftBefore("9999-12-31");
+    assert.deepEqual(left.map((pupil) => `${pupil.schoolId}/${pupil.pupilId}`), ["S1/P1"], "the old school's row counts as left from the night of the move");
+    assert.ok(await store.pupils.get("S2", "P1"));
   });
 });
