@@ -79,3 +79,22 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * The real bot started with a configuration it should refuse: its exit status and what it printed, or `code: null`
+ * when it was still running after `ms` (then it is killed, and whatever it started with it).
+ */
+export async function startRefusedBot(env: Record<string, string>, ms = 15_000): Promise<{ code: number | null; stderr: string; port: number }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--no-deprecation", BOT], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: "silent", BOT_ID: "", ORGANISATION_FILE: "", ROSTER_FILE: "", FEED_FILE: "", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code: child.signalCode === "SIGKILL" ? null : code, stderr, port };
+}
