@@ -6,9 +6,9 @@ import sinon from "sinon";
 import type { Store } from "../../src/store";
 import { message, postActivity, TENANT_ID } from "../harness/activities";
 import { nightly, startTestBot } from "../harness/bot";
-import { startBotProcess, startRefusedBot } from "../harness/botProcess";
+import { startBotProcess, startRefusedBot, until } from "../harness/botProcess";
 import { LoopbackConnector } from "../harness/loopbackConnector";
-import { accepts, externalAddress, HAS_PROC, isLoopbackAddress, listeningSockets, processTree } from "../harness/processes";
+import { accepts, externalAddress, HAS_PROC, isAlive, isLoopbackAddress, listeningSockets, processTree } from "../harness/processes";
 import { TokenIssuer } from "../harness/tokenIssuer";
 import { TEACHER, writeMunicipality } from "../harness/municipality";
 import { freshStore } from "../harness/store";
@@ -128,12 +128,16 @@ describe("the bot process: where it listens, and what it refuses to start with",
   this.timeout(60_000);
   const authenticated = { BOT_ID: "00000000-0000-4000-8000-00000000b07", BOT_PASSWORD: "test-secret", BOT_TENANT_ID: TENANT_ID };
 
-  it("listens on loopback only in local mode, and says so at start", async function () {
+  it("listens on loopback only in local mode, its embedded emulator too, says so at start, and leaves nothing behind when killed", async function () {
     if (!HAS_PROC) this.skip();
-    const bot = await startBotProcess(`lo${Date.now().toString(36)}`, { LOG_LEVEL: "info" });
+    const folder = await mkdtemp(join(tmpdir(), "tidlig-local-"));
+    const bot = await startBotProcess(`lo${Date.now().toString(36)}`, { LOG_LEVEL: "info", STORAGE_CONNECTION_STRING: "", LOCAL_DATA_DIR: folder, LOCAL_STORAGE_PORT: "0" });
+    const tree = processTree(bot.process.pid as number);
     try {
       const port = Number(new URL(bot.url).port);
-      const listening = listeningSockets(processTree(bot.process.pid as number));
+      const listening = listeningSockets(tree);
+      assert.equal(tree.length, 2, "the bot and its embedded emulator");
+      assert.equal(listening.length, 4, `the bot and the emulator's Table, Blob and Queue services: ${JSON.stringify(listening)}`);
       assert.deepEqual(listening.filter((socket) => socket.port === port), [{ address: "127.0.0.1", port }]);
       assert.deepEqual(listening.filter((socket) => !isLoopbackAddress(socket.address)), [], "nothing listens beyond loopback");
       const external = externalAddress();
@@ -142,8 +146,14 @@ describe("the bot process: where it listens, and what it refuses to start with",
       assert.equal(started?.host, "127.0.0.1");
       assert.equal(started?.loopbackOnly, true);
       assert.equal(bot.logged("BOT_ID is empty: local mode, activities are accepted without token checks, so the bot listens on loopback only (never use this in production)").length, 1);
+      const health = (await (await fetch(`${bot.url}/healthz`)).json()) as Record<string, unknown>;
+      assert.deepEqual([health.storage, health.mode], ["emulator", "local"]);
+
+      await bot.kill();
+      await until(() => tree.every((pid) => !isAlive(pid)), "the emulator to end with the bot", 10_000);
     } finally {
       await bot.kill();
+      for (const pid of tree) if (isAlive(pid)) process.kill(pid, "SIGKILL");
     }
   });
 
