@@ -71,8 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     const lang = toLocale(args.lang ?? config.DEFAULT_LOCALE);
     const t = translator(lang);
     const logger = createLogger({ level: config.LOG_LEVEL, destination: 2 });
-    const storage = describeConfiguredStorage(config);
-    console.error(storage);
+    console.error(describeConfiguredStorage(config));
     const opened = await openConfiguredStore(config, logger);
     try {
       if (command === "export") {

@@ -168,9 +168,13 @@ export async function startBotServer(deps: {
     });
   });
 
+  // An address this machine does not have, or a port in use, fails the start with the reason.
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.PORT, host, resolve);
+    server.listen(config.PORT, host, () => {
+      server.removeListener("error", reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   // The delivery queue is cheap to ask: every instance looks often, so that all join in when another queues work.
