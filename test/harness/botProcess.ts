@@ -47,7 +47,10 @@ export async function startBotProcess(tablePrefix: string, env: Record<string, s
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   while (!(await fetch(`${url}/healthz`).then((response) => response.ok, () => false))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the bot process did not start");
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill("SIGKILL"); // a bot that starts after the deadline must not outlive the test run
+      throw new Error("the bot process did not start");
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
