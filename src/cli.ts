@@ -11,7 +11,7 @@ import { runWhatIf } from "./jobs/whatIf";
 import { exportPupil } from "./jobs/pupilData";
 import { sweepRunFolders } from "./feeds/runFolder";
 import { createLogger } from "./log";
-import { openConfiguredStore } from "./store/open";
+import { describeConfiguredStorage, openConfiguredStore } from "./store/open";
 import { exitWith } from "./exitWith";
 
 const USAGE = `Usage:
@@ -32,7 +32,10 @@ export: writes everything stored about one pupil, at every school they are or we
 right-of-access request) to FILE or standard output.
   --json      end the output with one line of JSON
   --lang      language of the text (default: DEFAULT_LOCALE, bokmål)
-Exit status: 0 done, 2 wrong arguments or a file rejected whole, 3 another run was in progress, 1 failure.`;
+Each command first names the storage it works on (the embedded emulator and its folder, or the Azure account) in
+one line on standard error, so that standard output stays the report or the export.
+Exit status: 0 done, 2 wrong arguments, a file rejected whole or no such pupil, 3 another run was in progress,
+1 failure (also: export from a storage that holds no pupils at all).`;
 
 const OPTIONS = {
   feed: { type: "string" },
@@ -70,11 +73,18 @@ export async function main(argv: string[]): Promise<number> {
     const lang = toLocale(args.lang ?? config.DEFAULT_LOCALE);
     const t = translator(lang);
     const logger = createLogger({ level: config.LOG_LEVEL, destination: 2 });
+    console.error(describeConfiguredStorage(config));
     const opened = await openConfiguredStore(config, logger);
     try {
       if (command === "export") {
         const data = await exportPupil(opened.store, systemClock, args.pupil as string);
         if (!data) {
+          if (!(await opened.store.pupils.any())) {
+            // Answering "nothing is stored about this pupil" from the wrong (empty) storage would be a false answer.
+            const where = opened.store.storage.account.kind === "emulator" ? "The emulator" : "This storage account";
+            console.error(`${where} holds no pupils at all (tables ${config.TABLE_PREFIX}*), so it cannot tell whether '${args.pupil}' is stored. Point STORAGE_CONNECTION_STRING (and TABLE_PREFIX) at the storage the bot uses.`);
+            return 1;
+          }
           console.error(`No pupil '${args.pupil}' is stored.`);
           return 2;
         }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isIP } from "node:net";
 import { z } from "zod";
 import { toLocale } from "./i18n";
 
@@ -20,6 +21,9 @@ export const DEFAULT_WORK_DIR = join(tmpdir(), "tidlig-work");
 /** Every environment variable the product reads, with its default and what it is for (.env.example mirrors it). */
 export const ConfigShape = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978).describe("Port of the bot's HTTP server."),
+  HOST: optionalText.describe(
+    "Address the bot's HTTP server listens on. Empty: 127.0.0.1 (this machine only) in local mode, 0.0.0.0 (every interface, as App Service needs) when BOT_ID is set. Without BOT_ID, only a loopback address is accepted.",
+  ),
   BOT_ID: optionalText.describe("The Azure Bot's Microsoft app id. Empty: local mode, no token checks (never in production)."),
   BOT_PASSWORD: optionalText.describe("The app's client secret (from Key Vault in production)."),
   BOT_TENANT_ID: optionalText.describe("Entra tenant id of the municipality: required with BOT_ID; activities from any other tenant are ignored."),
@@ -30,7 +34,9 @@ export const ConfigShape = z.object({
   BOT_SERVICE_URL: optionalText.describe(
     "Bot Connector URL of the tenant's region (e.g. https://smba.trafficmanager.net/emea/), for reaching users who never wrote to the bot and the resource-team channels.",
   ),
-  STORAGE_CONNECTION_STRING: optionalText.describe("Azure Storage connection string. Empty: an embedded Azurite keeps data in LOCAL_DATA_DIR."),
+  STORAGE_CONNECTION_STRING: optionalText.describe(
+    "Azure Storage connection string. Empty: an embedded Azurite keeps data in LOCAL_DATA_DIR (local use only: required when BOT_ID is set or in Azure App Service).",
+  ),
   TABLE_PREFIX: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{0,30}$/, "letters and digits, starting with a letter")
@@ -87,7 +93,40 @@ export const ConfigShape = z.object({
   DEVELOPER_TERMS_URL: httpsPage.describe("https:// page with the app's terms of use, for npm run package."),
 });
 
-export const ConfigSchema = ConfigShape.superRefine((config, ctx) => {
+/** Variables the hosting platform sets, never an operator: Azure App Service names its site and instance. */
+export const PlatformShape = z.object({
+  WEBSITE_SITE_NAME: optionalText.describe("Set by Azure App Service: the web app's name."),
+  WEBSITE_INSTANCE_ID: optionalText.describe("Set by Azure App Service: the instance's id."),
+});
+
+/** Where the bot listens when HOST is empty: this machine only without token checks, every interface with them. */
+export function defaultHost(botId: string | undefined): string {
+  return botId ? "0.0.0.0" : "127.0.0.1";
+}
+
+/** Whether an address reaches this machine only (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const address = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  if (address === "localhost") return true;
+  if (isIP(address) === 4) return address.startsWith("127.");
+  return address === "::1" || /^::ffff:127\./.test(address);
+}
+
+export const LOCAL_MODE_HOST_MESSAGE =
+  "must be a loopback address (127.0.0.1, ::1 or localhost) while BOT_ID is empty: local mode checks no tokens, so anyone who reaches the port could write as any user. Set BOT_ID (with its secret and tenant) to listen on other addresses";
+
+export const ConfigSchema = ConfigShape.merge(PlatformShape).superRefine((config, ctx) => {
+  if (!config.BOT_ID && config.HOST && !isLoopback(config.HOST)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["HOST"], message: LOCAL_MODE_HOST_MESSAGE });
+  }
+  const inAppService = Boolean(config.WEBSITE_SITE_NAME || config.WEBSITE_INSTANCE_ID);
+  if ((config.BOT_ID || inAppService) && !config.STORAGE_CONNECTION_STRING) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["STORAGE_CONNECTION_STRING"],
+      message: `is required ${config.BOT_ID ? "when BOT_ID is set" : "in Azure App Service"}: set it to the storage account's connection string (in App Service, the Key Vault reference the template sets). Without it the bot would keep its data in the local emulator, which is for a laptop only`,
+    });
+  }
   // Without the tenant id the bot would take activities from every tenant in Teams: the municipality's only.
   if (config.BOT_ID && !config.BOT_TENANT_ID) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_TENANT_ID"], message: `is required when BOT_ID is set (BOT_TYPE ${config.BOT_TYPE}): the municipality's Entra tenant id` });
@@ -95,7 +134,7 @@ export const ConfigSchema = ConfigShape.superRefine((config, ctx) => {
   if (config.BOT_ID && config.BOT_TYPE !== "UserAssignedMSI" && !config.BOT_PASSWORD) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["BOT_PASSWORD"], message: `is required when BOT_ID is set and BOT_TYPE is ${config.BOT_TYPE}` });
   }
-});
+}).transform((config) => ({ ...config, HOST: config.HOST ?? defaultHost(config.BOT_ID) }));
 
 export type Config = z.infer<typeof ConfigSchema>;
 

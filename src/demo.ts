@@ -9,10 +9,12 @@ const STEPS = { storage: "starting the embedded storage (Azurite, in memory)", n
 /**
  * `npm run demo`: the demo municipality on this machine. In a terminal it starts the embedded storage, runs the
  * nightly job, starts the bot and the Agents Playground as the demo contact teacher's Teams, and keeps running
- * until Ctrl-C. Without a terminal (CI, a pipe) or with --once it stops after the nightly run.
+ * until Ctrl-C. Without a terminal (CI, a pipe) or with --once it stops after the nightly run; --keep-running keeps
+ * it running without a terminal too. Everything listens on loopback only, and nothing it started outlives it.
  */
 async function main(): Promise<void> {
-  const once = process.argv.includes("--once") || Boolean(process.env.CI) || !process.stdout.isTTY;
+  const keepRunning = process.argv.includes("--keep-running");
+  const once = process.argv.includes("--once") || (!keepRunning && (Boolean(process.env.CI) || !process.stdout.isTTY));
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", destination: 2 });
   const t = translator("nb");
   // A desktop gets the playground in its browser; a server over SSH gets the address to open.
@@ -36,8 +38,8 @@ async function main(): Promise<void> {
     return;
   }
   console.log("");
-  console.log(`The bot listens on ${demo.bot.url}/api/messages (local mode, health: ${demo.bot.url}/healthz).`);
-  console.log(`Teams (Agents Playground), as the contact teacher of 5A: ${demo.playground?.url}`);
+  console.log(`The bot listens on ${demo.bot.url}/api/messages (local mode, no token checks, so loopback only; health: ${demo.bot.url}/healthz).`);
+  console.log(`Teams (Agents Playground, loopback only), as the contact teacher of 5A: ${demo.playground?.url}`);
   console.log("Open it in a browser: the step 1 cards arrive within seconds. Try 'mine saker' or 'hjelp' in the chat.");
   console.log("Press Ctrl-C to stop.");
   let stopping = false;

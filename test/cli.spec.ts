@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { openStore } from "../src/store";
@@ -9,24 +11,30 @@ import { TEACHER, writeMunicipality } from "./harness/municipality";
 const run = promisify(execFile);
 const CLI = join(__dirname, "..", "src", "cli.js");
 
-async function nightlyCli(args: string[], tablePrefix: string) {
+/** One operator command in a process of its own, in a folder without a .env; killed if it runs for 30 s. */
+async function cli(args: string[], env: Record<string, string>) {
+  const cwd = await mkdtemp(join(tmpdir(), "tidlig-cli-"));
   try {
-    const { stdout } = await run(process.execPath, [CLI, "nightly", ...args], {
-      env: { ...process.env, STORAGE_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: tablePrefix, LOG_LEVEL: "silent" },
-    });
-    return { code: 0, stdout };
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, timeout: 30_000, env: { ...process.env, BOT_ID: "", LOG_LEVEL: "silent", ...env } });
+    return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, stdout: failed.stdout };
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
+}
+
+function nightlyCli(args: string[], tablePrefix: string) {
+  return cli(["nightly", ...args], { STORAGE_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: tablePrefix });
 }
 
 describe("npm run nightly (the nightly job from a terminal)", () => {
   it("ends its output with one JSON line: rows, accepted, rejected, casesOpened, notificationsQueued", async () => {
     const files = await writeMunicipality({ feed: "pupil_id,date,kind,documented\nP1,2026-11-02,day,no\nGHOST,2026-11-03,day,no\nP1,2026-11-19,day,yes\n" });
     const prefix = `cli${Date.now().toString(36)}`;
-    const { code, stdout } = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20", "--json"], prefix);
+    const { code, stdout, stderr } = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20", "--json"], prefix);
     assert.equal(code, 0);
+    assert.match(stderr.split("\n")[0] ?? "", new RegExp(`^Storage: an emulator \\(Azurite, local use only\\) at http://127\\.0\\.0\\.1:\\d+, tables ${prefix}\\*`), "the storage is named first, on standard error");
+    assert.ok(!stdout.includes("Storage:"), "standard output stays the report");
     const lines = stdout.trim().split("\n");
     const summary = JSON.parse(lines[lines.length - 1] ?? "");
     assert.equal(summary.rows, 3);
@@ -78,5 +86,49 @@ describe("npm run nightly (the nightly job from a terminal)", () => {
     assert.equal((await store.cases.listSchool("S1")).length, 400, "one case per pupil");
     const tasks = (await store.outbox.list()).filter((message) => message.kind === "task");
     assert.equal(tasks.length, 400, "one card per pupil, queued once");
+  });
+});
+
+describe("the operator commands name the storage they work on", () => {
+  it("export, from a storage with pupils: the pupil as JSON on standard output, or 'no such pupil' (exit 2) for an unknown one", async () => {
+    const files = await writeMunicipality();
+    const prefix = `exp${Date.now().toString(36)}`;
+    assert.equal((await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20"], prefix)).code, 0);
+    const env = { STORAGE_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: prefix };
+    const known = await cli(["export", "--pupil", "P1"], env);
+    assert.equal(known.code, 0);
+    assert.match(known.stderr, /^Storage: an emulator/);
+    assert.ok(JSON.parse(known.stdout), "standard output is the export alone");
+    const unknown = await cli(["export", "--pupil", "GHOST"], env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /No pupil 'GHOST' is stored/);
+  });
+
+  it("export from an empty embedded emulator says the emulator holds no pupils at all (exit 1), not that the pupil is not stored", async function () {
+    this.timeout(40_000);
+    const folder = await mkdtemp(join(tmpdir(), "tidlig-empty-"));
+    const result = await cli(["export", "--pupil", "P1"], { STORAGE_CONNECTION_STRING: "", LOCAL_DATA_DIR: folder, LOCAL_STORAGE_PORT: "0" });
+    const [first] = result.stderr.split("\n");
+    assert.match(first ?? "", /^Storage: the embedded emulator \(Azurite, local use only\) with its data in /);
+    assert.ok(first?.includes(folder), first);
+    assert.match(result.stderr, /The emulator holds no pupils at all/);
+    assert.doesNotMatch(result.stderr, /No pupil 'P1' is stored/);
+    assert.equal(result.stdout, "");
+    assert.equal(result.code, 1);
+  });
+
+  it("what-if names the storage first, and says there is nothing to judge yet", async () => {
+    const settings = join(await mkdtemp(join(tmpdir(), "tidlig-settings-")), "settings.json");
+    await writeFile(settings, JSON.stringify({ preset: "standard" }));
+    const result = await cli(["what-if", "--settings", settings], { STORAGE_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: `wi${Date.now().toString(36)}` });
+    assert.match(result.stderr, /^Storage: an emulator/);
+    assert.equal(result.code, 2);
+  });
+
+  it("refuses to work on the embedded emulator when BOT_ID is set, and says to set STORAGE_CONNECTION_STRING", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "tidlig-refused-"));
+    const result = await cli(["export", "--pupil", "P1"], { BOT_ID: "00000000-0000-4000-8000-00000000b07", BOT_PASSWORD: "x", BOT_TENANT_ID: "t", STORAGE_CONNECTION_STRING: "", LOCAL_DATA_DIR: folder, LOCAL_STORAGE_PORT: "0" });
+    assert.match(result.stderr, /STORAGE_CONNECTION_STRING: is required when BOT_ID is set/);
+    assert.equal(result.code, 1);
   });
 });

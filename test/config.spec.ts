@@ -22,6 +22,30 @@ describe("configuration from the environment", () => {
     assert.equal(config.PORT, 3978);
     assert.equal(config.BOT_ID, undefined, "an empty BOT_ID means local mode");
     assert.equal(config.STORAGE_CONNECTION_STRING, undefined, "an empty connection string means the embedded Azurite");
+    assert.equal(config.HOST, "127.0.0.1", "local mode listens on this machine only");
+  });
+
+  it("listens on loopback in local mode and on every interface with BOT_ID, unless HOST says otherwise", () => {
+    const authenticated = { BOT_ID: "abc", BOT_PASSWORD: "x", BOT_TENANT_ID: "t", STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true" };
+    assert.equal(readConfig({}).HOST, "127.0.0.1");
+    assert.equal(readConfig(authenticated).HOST, "0.0.0.0");
+    assert.equal(readConfig({ ...authenticated, HOST: "10.1.2.3" }).HOST, "10.1.2.3");
+    for (const loopback of ["127.0.0.1", "127.0.0.2", "::1", "localhost"]) assert.equal(readConfig({ HOST: loopback }).HOST, loopback);
+  });
+
+  it("refuses to listen beyond loopback without BOT_ID, since local mode checks no tokens", () => {
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "tidlig.fjordvik.example"]) {
+      assert.throws(() => readConfig({ HOST: host }), /HOST: must be a loopback address .* while BOT_ID is empty/, host);
+    }
+  });
+
+  it("refuses the embedded emulator when BOT_ID is set or in Azure App Service, and says what to set", () => {
+    const needed = /STORAGE_CONNECTION_STRING: is required .*: set it to the storage account's connection string/;
+    assert.throws(() => readConfig({ BOT_ID: "abc", BOT_PASSWORD: "x", BOT_TENANT_ID: "t" }), needed);
+    assert.throws(() => readConfig({ WEBSITE_SITE_NAME: "app-tidlig-x1" }), needed);
+    assert.throws(() => readConfig({ WEBSITE_INSTANCE_ID: "0a1b2c" }), needed);
+    assert.equal(readConfig({ WEBSITE_SITE_NAME: "app-tidlig-x1", STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true" }).WEBSITE_SITE_NAME, "app-tidlig-x1");
+    assert.equal(readConfig({}).STORAGE_CONNECTION_STRING, undefined, "a laptop without BOT_ID still gets the embedded emulator");
   });
 
   it("says what to fix when a value is wrong", () => {

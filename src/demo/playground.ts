@@ -3,11 +3,12 @@
  * and the browser tests. Its mock Teams (users, team, channel) comes from the repository's
  * `.m365agentsplayground.yml`, whose current user is a demo contact teacher; another demo user can take that place.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { LOOPBACK } from "./playgroundProcess";
 
 const REPO = join(__dirname, "..", "..", "..");
 
@@ -43,17 +44,24 @@ export interface PlaygroundOptions {
   openBrowser?: boolean;
 }
 
-/** Starts the playground against a bot and waits until it answers. */
+/**
+ * Starts the playground against a bot and waits until it answers. It listens on loopback only and ends when this
+ * process ends (see playgroundProcess.ts).
+ */
 export async function startPlayground(botUrl: string, options: PlaygroundOptions): Promise<Playground> {
   const folder = await mkdtemp(join(tmpdir(), "tidlig-playground-"));
   await writeFile(join(folder, ".m365agentsplayground.yml"), await configFor(options.currentUserId));
   const env = { ...process.env, ...(options.openBrowser ? {} : { TEAMSAPPTESTER_BROWSER: "none" }) };
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [require.resolve("@microsoft/m365agentsplayground/cli.js"), "-e", `${botUrl}/api/messages`, "-c", "msteams", "-p", String(options.port), "--disable-telemetry"],
-    { cwd: folder, env, stdio: "ignore" },
+  // The playground would tell the bot to answer at localhost, which may name another address than the one it listens on.
+  const serviceUrl = `http://${LOOPBACK}:${options.port}/_connector`;
+  const child: ChildProcess = fork(
+    join(__dirname, "playgroundProcess.js"),
+    ["-e", `${botUrl}/api/messages`, "-c", "msteams", "-p", String(options.port), "--service-url", serviceUrl, "--disable-telemetry"],
+    { cwd: folder, env, stdio: ["ignore", "ignore", "ignore", "ipc"], execArgv: [] },
   );
-  const url = `http://127.0.0.1:${options.port}/`;
+  // The channel is how the playground notices that this process ended; it must not keep this process alive itself.
+  child.channel?.unref();
+  const url = `http://${LOOPBACK}:${options.port}/`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     const listening = await fetch(url).then((response) => response.ok, () => false);

@@ -15,7 +15,7 @@ export const SchoolIdSchema = z
   .trim()
   .min(1)
   .max(100)
-  .refine((id) => !/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(id), { message: "must not contain / \\ # ? or control characters" });
+  .refine((id) => ![...id].some((character) => "/\\#?".includes(character) || /\p{Cc}/u.test(character)), { message: "must not contain / \\ # ? or control characters" });
 
 export const SchoolSchema = z.object({
   id: SchoolIdSchema,

@@ -1,9 +1,9 @@
 import { fork } from "node:child_process";
 import { resolve } from "node:path";
 import type { AzuriteProcessMessage, AzuriteProcessOptions } from "./azuriteProcess";
+import { DEV_ACCOUNT } from "./storage";
 
-/** Azurite's well-known development account; it is public and grants nothing outside the emulator. */
-const DEV_ACCOUNT = "devstoreaccount1";
+/** The development account's key: public, like the account. */
 const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 export interface EmbeddedAzurite {

@@ -1,7 +1,25 @@
+import { resolve } from "node:path";
 import type { Config } from "../config";
 import type { Logger } from "../log";
 import { startEmbeddedAzurite } from "./embeddedAzurite";
 import { openStore, type Store, type StoreOptions } from "./index";
+import { storageAccountOf } from "./storage";
+
+type StorageConfig = Pick<Config, "STORAGE_CONNECTION_STRING" | "LOCAL_DATA_DIR" | "TABLE_PREFIX">;
+
+/**
+ * Which storage the configuration points at, in one line for an operator: the embedded emulator with its folder,
+ * another emulator with its address, or the Azure account's name (never its key).
+ */
+export function describeConfiguredStorage(config: StorageConfig): string {
+  const tables = `tables ${config.TABLE_PREFIX}*`;
+  if (!config.STORAGE_CONNECTION_STRING) {
+    return `Storage: the embedded emulator (Azurite, local use only) with its data in ${resolve(config.LOCAL_DATA_DIR)}, ${tables}. STORAGE_CONNECTION_STRING is empty.`;
+  }
+  const account = storageAccountOf(config.STORAGE_CONNECTION_STRING);
+  if (account.kind === "emulator") return `Storage: an emulator (Azurite, local use only) at ${account.endpoint ?? "an address in STORAGE_CONNECTION_STRING"}, ${tables}.`;
+  return `Storage: the Azure Storage account '${account.account}', ${tables}.`;
+}
 
 export interface OpenedStore {
   store: Store;

@@ -117,6 +117,12 @@ export class PupilRepository {
     });
   }
 
+  /** Whether any pupil at all is stored (an empty store cannot answer "we hold nothing about this pupil"). */
+  async any(): Promise<boolean> {
+    const first = await this.table.listEntities<PupilEntity>({ queryOptions: { select: ["PartitionKey"] } }).byPage({ maxPageSize: 1 }).next();
+    return !first.done && first.value.length > 0;
+  }
+
   async listAll(): Promise<Pupil[]> {
     const pupils: Pupil[] = [];
     for await (const entity of this.table.listEntities<PupilEntity>()) pupils.push(toPupil(entity));

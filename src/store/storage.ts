@@ -21,6 +21,25 @@ export function servicesOf(connectionString: string): { blob: boolean; queue: bo
   return { blob: has("BlobEndpoint"), queue: has("QueueEndpoint") };
 }
 
+/** Which storage a connection string points at: an emulator (Azurite's public development account) or an Azure account. */
+export type StorageAccount = { kind: "emulator"; endpoint?: string } | { kind: "azure"; account: string };
+
+/** Azurite's well-known development account; it is public and grants nothing outside the emulator. */
+export const DEV_ACCOUNT = "devstoreaccount1";
+
+/** The kind of storage and its account name, read from a connection string without ever keeping its key. */
+export function storageAccountOf(connectionString: string): StorageAccount {
+  const field = (name: string) => new RegExp(`(?:^|;)\\s*${name}=([^;]*)`, "i").exec(connectionString)?.[1]?.trim();
+  const endpoint = field("TableEndpoint");
+  if (/^true$/i.test(field("UseDevelopmentStorage") ?? "")) return { kind: "emulator", endpoint: field("DevelopmentStorageProxyUri") ?? "http://127.0.0.1:10002" };
+  const account = field("AccountName");
+  if (account === DEV_ACCOUNT) return { kind: "emulator", ...(endpoint ? { endpoint: endpoint.replace(new RegExp(`/${DEV_ACCOUNT}/?$`), "") } : {}) };
+  if (account) return { kind: "azure", account };
+  // A connection string with a shared access signature names endpoints only: the account is the host's first label.
+  const host = /^https?:\/\/([^/:]+)/i.exec(endpoint ?? field("BlobEndpoint") ?? field("QueueEndpoint") ?? "")?.[1] ?? "";
+  return { kind: "azure", account: /\.core\./i.test(host) ? (host.split(".")[0] ?? host) : host };
+}
+
 /**
  * A blob container or queue name from the table prefix and a purpose: lowercase letters, digits and single
  * hyphens, 3-63 characters (table prefixes are letters and digits, at most 31).
@@ -33,7 +52,12 @@ export function resourceName(tablePrefix: string, purpose: string): string {
 export class Storage {
   private readonly clients = new Map<TableName, TableClient>();
 
-  constructor(private readonly options: StorageOptions) {}
+  /** Whether this is an emulator or an Azure account, and which account (for the health check and the CLI). */
+  readonly account: StorageAccount;
+
+  constructor(private readonly options: StorageOptions) {
+    this.account = storageAccountOf(options.connectionString);
+  }
 
   private clientOptions() {
     return { allowInsecureConnection: /^(?:.*;)?\s*(?:DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true)|TableEndpoint=http:/i.test(this.options.connectionString) };

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import * as restify from "restify";
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Clock } from "../clock";
-import type { Config } from "../config";
+import { defaultHost, isLoopback, LOCAL_MODE_HOST_MESSAGE, type Config } from "../config";
 import type { Logger } from "../log";
 import type { Store } from "../store";
 import { createTeamsApplication } from "./app";
@@ -25,7 +25,7 @@ export interface BotServer {
 }
 
 export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "BOT_SERVICE_URL" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE"> &
-  Partial<Pick<Config, "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA" | "SEND_RATE_PER_SECOND">>;
+  Partial<Pick<Config, "HOST" | "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA" | "SEND_RATE_PER_SECOND">>;
 
 /** Refused tokens written to the audit trail a minute at most: beyond it they are counted in the log, so a flood fills no table. */
 const REFUSALS_AUDITED_PER_MINUTE = 60;
@@ -49,7 +49,7 @@ function auditRefusedTokens(store: Store, clock: Clock, logger: Logger): (reason
 
 function createAdapter(config: BotConfig, logger: Logger, onRefused: (reason: string) => void): TeamsAdapter {
   if (!config.BOT_ID) {
-    logger.warn("BOT_ID is empty: local mode, activities are accepted without token checks (never use this in production)");
+    logger.warn("BOT_ID is empty: local mode, activities are accepted without token checks, so the bot listens on loopback only (never use this in production)");
     return new TeamsAdapter({});
   }
   logger.info({ botId: config.BOT_ID, type: config.BOT_TYPE }, "Bot Framework tokens are checked");
@@ -98,6 +98,12 @@ function publicCloudWithMetadata(metadataUrl: string): Record<string, string | b
   };
 }
 
+/** How a client on this machine reaches a server listening on `host`. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "localhost") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
 /**
  * The bot's HTTP server: Bot Framework activities on POST /api/messages, a health check on GET /healthz, and the
  * outbox sender polling in the background.
@@ -114,6 +120,9 @@ export async function startBotServer(deps: {
   onRequest?: ((request: ServedRequest) => void) | undefined;
 }): Promise<BotServer> {
   const { config, store, clock, logger } = deps;
+  const host = config.HOST ?? defaultHost(config.BOT_ID);
+  // Checked here too, not only in the configuration: the demo, the load test and the tests build their own.
+  if (!config.BOT_ID && !isLoopback(host)) throw new Error(`HOST '${host}' ${LOCAL_MODE_HOST_MESSAGE}.`);
   const adapter = createAdapter(config, logger, auditRefusedTokens(store, clock, logger));
   const botAppId = config.BOT_ID ?? "";
   const sender = new OutboxSender({
@@ -183,22 +192,31 @@ export async function startBotServer(deps: {
     const lastRun = storageOk ? await store.runs.latest().catch(() => undefined) : undefined;
     res.json(storageOk ? 200 : 503, {
       status: storageOk ? "ok" : "degraded",
-      storage: storageOk ? "ok" : "unreachable",
+      storage: store.storage.account.kind,
+      storageStatus: storageOk ? "ok" : "unreachable",
       mode: config.BOT_ID ? "authenticated" : "local",
       lastNightlyRun: lastRun ? { finishedAt: lastRun.finishedAt, asOf: lastRun.asOf } : null,
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(config.PORT, "0.0.0.0", resolve));
+  // An address this machine does not have, or a port in use, fails the start with the reason.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, host, () => {
+      server.removeListener("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   // The delivery queue is cheap to ask: every instance looks often, so that all join in when another queues work.
   const pollSeconds = store.outbox.queue ? Math.min(config.OUTBOX_POLL_SECONDS, QUEUE_POLL_SECONDS) : config.OUTBOX_POLL_SECONDS;
   const timer = setInterval(drainSoon, pollSeconds * 1000);
   timer.unref();
-  logger.info({ port }, "bot listening on /api/messages");
+  logger.info({ host, port, loopbackOnly: isLoopback(host) }, "bot listening on /api/messages");
+  if (config.BOT_ID && store.storage.account.kind === "emulator") logger.warn("BOT_ID is set but the storage is an emulator (Azurite): fine for a test, never for production");
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     sender,
     close: async () => {
       clearInterval(timer);

@@ -59,6 +59,7 @@ export async function startBotProcess(tablePrefix: string, env: Record<string, s
   const deadline = Date.now() + 45_000;
   while (!(await fetch(`${url}/healthz`).then((response) => response.ok, () => false))) {
     if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill("SIGKILL"); // a bot that starts after the deadline must not outlive the test run
       const why = child.exitCode !== null ? `it exited with code ${child.exitCode}` : "it did not answer /healthz within 45 s";
       throw new Error(`the bot process did not start: ${why}${errorLines.length ? `; standard error: ${errorLines.slice(-5).join(" | ")}` : ""}`);
     }
@@ -99,4 +100,23 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`waited in vain for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * The real bot started with a configuration it should refuse: its exit status and what it printed, or `code: null`
+ * when it was still running after `ms` (then it is killed, and whatever it started with it).
+ */
+export async function startRefusedBot(env: Record<string, string>, ms = 15_000): Promise<{ code: number | null; stderr: string; port: number }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--no-deprecation", BOT], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: "silent", BOT_ID: "", ORGANISATION_FILE: "", ROSTER_FILE: "", FEED_FILE: "", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code: child.signalCode === "SIGKILL" ? null : code, stderr, port };
 }

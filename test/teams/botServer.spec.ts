@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import sinon from "sinon";
 import type { Store } from "../../src/store";
 import { message, postActivity, TENANT_ID } from "../harness/activities";
 import { nightly, startTestBot } from "../harness/bot";
+import { startBotProcess, startRefusedBot, until } from "../harness/botProcess";
 import { LoopbackConnector } from "../harness/loopbackConnector";
+import { accepts, externalAddress, HAS_PROC, isAlive, isLoopbackAddress, listeningSockets, processTree } from "../harness/processes";
 import { TokenIssuer } from "../harness/tokenIssuer";
 import { TEACHER, writeMunicipality } from "../harness/municipality";
 import { freshStore } from "../harness/store";
@@ -21,11 +26,11 @@ describe("the bot server", () => {
     await connector.stop();
   });
 
-  it("answers the health check with the storage status and the last nightly run", async () => {
+  it("answers the health check with the kind of storage, its status and the last nightly run", async () => {
     const bot = await startTestBot(store);
     try {
       const first = await (await fetch(`${bot.url}/healthz`)).json();
-      assert.deepEqual(first, { status: "ok", storage: "ok", mode: "local", lastNightlyRun: null });
+      assert.deepEqual(first, { status: "ok", storage: "emulator", storageStatus: "ok", mode: "local", lastNightlyRun: null });
 
       const files = await writeMunicipality();
       await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
@@ -117,4 +122,70 @@ describe("the bot server", () => {
       await issuer.stop();
     }
   });
+});
+
+describe("the bot process: where it listens, and what it refuses to start with", function () {
+  this.timeout(60_000);
+  const authenticated = { BOT_ID: "00000000-0000-4000-8000-00000000b07", BOT_PASSWORD: "test-secret", BOT_TENANT_ID: TENANT_ID };
+
+  it("listens on loopback only in local mode, its embedded emulator too, says so at start, and leaves nothing behind when killed", async function () {
+    if (!HAS_PROC) this.skip();
+    const folder = await mkdtemp(join(tmpdir(), "tidlig-local-"));
+    const bot = await startBotProcess(`lo${Date.now().toString(36)}`, { LOG_LEVEL: "info", STORAGE_CONNECTION_STRING: "", LOCAL_DATA_DIR: folder, LOCAL_STORAGE_PORT: "0" });
+    const tree = processTree(bot.process.pid as number);
+    try {
+      const port = Number(new URL(bot.url).port);
+      const listening = listeningSockets(tree);
+      assert.equal(tree.length, 2, "the bot and its embedded emulator");
+      assert.equal(listening.length, 4, `the bot and the emulator's Table, Blob and Queue services: ${JSON.stringify(listening)}`);
+      assert.deepEqual(listening.filter((socket) => socket.port === port), [{ address: "127.0.0.1", port }]);
+      assert.deepEqual(listening.filter((socket) => !isLoopbackAddress(socket.address)), [], "nothing listens beyond loopback");
+      const external = externalAddress();
+      if (external) assert.equal(await accepts(external, port), false, `not reachable at ${external}`);
+      const [started] = bot.logged("bot listening on /api/messages");
+      assert.equal(started?.host, "127.0.0.1");
+      assert.equal(started?.loopbackOnly, true);
+      assert.equal(bot.logged("BOT_ID is empty: local mode, activities are accepted without token checks, so the bot listens on loopback only (never use this in production)").length, 1);
+      const health = (await (await fetch(`${bot.url}/healthz`)).json()) as Record<string, unknown>;
+      assert.deepEqual([health.storage, health.mode], ["emulator", "local"]);
+
+      await bot.kill();
+      await until(() => tree.every((pid) => !isAlive(pid)), "the emulator to end with the bot", 10_000);
+    } finally {
+      await bot.kill();
+      for (const pid of tree) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+    }
+  });
+
+  it("with BOT_ID listens on every interface (as App Service needs), and /healthz names the storage an emulator", async function () {
+    if (!HAS_PROC) this.skip();
+    const bot = await startBotProcess(`au${Date.now().toString(36)}`, authenticated);
+    try {
+      const port = Number(new URL(bot.url).port);
+      assert.deepEqual(listeningSockets([bot.process.pid as number]).filter((socket) => socket.port === port), [{ address: "0.0.0.0", port }]);
+      const health = (await (await fetch(`${bot.url}/healthz`)).json()) as Record<string, unknown>;
+      assert.deepEqual([health.storage, health.storageStatus, health.mode], ["emulator", "ok", "authenticated"]);
+    } finally {
+      await bot.kill();
+    }
+  });
+
+  it("refuses to start in local mode with a HOST beyond loopback, and says why", async () => {
+    const refused = await startRefusedBot({ HOST: "0.0.0.0" });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /HOST: must be a loopback address \(127\.0\.0\.1, ::1 or localhost\) while BOT_ID is empty/);
+    assert.equal(await accepts("127.0.0.1", refused.port), false);
+  });
+
+  for (const [where, env] of [
+    ["when BOT_ID is set", authenticated],
+    ["in Azure App Service", { WEBSITE_SITE_NAME: "app-tidlig-x1", WEBSITE_INSTANCE_ID: "0a1b2c3d" }],
+  ] as const) {
+    it(`refuses to start on the embedded emulator ${where}, and says to set STORAGE_CONNECTION_STRING`, async () => {
+      const folder = await mkdtemp(join(tmpdir(), "tidlig-noemulator-"));
+      const refused = await startRefusedBot({ ...env, STORAGE_CONNECTION_STRING: "", LOCAL_DATA_DIR: folder, LOCAL_STORAGE_PORT: "0" });
+      assert.equal(refused.code, 1, "stopped at once, not running on the emulator");
+      assert.match(refused.stderr, new RegExp(`STORAGE_CONNECTION_STRING: is required ${where}: set it to the storage account's connection string`));
+    });
+  }
 });
