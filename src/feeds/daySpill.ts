@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
+import { finished } from "node:stream/promises";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { AbsenceEvent } from "../domain/absence";
@@ -65,6 +66,7 @@ export class DaySpill implements RowSink {
 
   private readonly workDir: string;
   private readonly buckets: number;
+  private failure: Error | undefined;
 
   constructor(options: { workDir: string; buckets?: number }) {
     this.workDir = options.workDir;
@@ -76,6 +78,10 @@ export class DaySpill implements RowSink {
     let stream = this.streams.get(bucket);
     if (!stream) {
       stream = createWriteStream(join(this.folder, `${bucket}.ndjson`));
+      // A disk error is the run's failure, raised when the rows are read back, never an uncaught error of the process.
+      stream.on("error", (error) => {
+        this.failure ??= error;
+      });
       this.streams.set(bucket, stream);
     }
     return stream;
@@ -104,7 +110,8 @@ export class DaySpill implements RowSink {
 
   /** The rows as pupil days, a bucket at a time; a row identical to another of the same day counts as duplicated. */
   async *days(): AsyncGenerator<{ days: SpilledDay[]; duplicated: number }> {
-    await Promise.all([...this.streams.values()].map((stream) => new Promise<void>((resolve) => stream.end(() => resolve()))));
+    await this.closeStreams();
+    if (this.failure) throw this.failure;
     for (const bucket of [...this.streams.keys()].sort((a, b) => a - b)) {
       const text = await readFile(join(this.folder as string, `${bucket}.ndjson`), "utf8");
       const days = new Map<string, SpilledDay & { keys: Set<string> }>();
@@ -125,8 +132,13 @@ export class DaySpill implements RowSink {
     }
   }
 
+  /** Ends every bucket's file and waits until it is closed: a file still being written is not cut off mid-write. */
+  private async closeStreams(): Promise<void> {
+    await Promise.all([...this.streams.values()].map((stream) => (stream.closed ? undefined : finished(stream.end()).catch(() => undefined))));
+  }
+
   async cleanup(): Promise<void> {
-    for (const stream of this.streams.values()) stream.destroy();
+    await this.closeStreams();
     this.streams.clear();
     if (this.folder) await rm(this.folder, { recursive: true, force: true });
     this.folder = undefined;
