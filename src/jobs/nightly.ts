@@ -72,6 +72,8 @@ export interface RunWatch {
   step: RunStep;
   /** The run's summary as far as it got. */
   summary?: NightlySummary | undefined;
+  /** The organisation the run read, whose coordinators are told when it fails. */
+  organisation?: Organisation | undefined;
 }
 
 /** Marks the next step of a run, unless the run was told to stop: then it stops here. */
@@ -254,6 +256,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
   try {
     reach(input.watch, "organisation");
     organisation = await readOrganisationFile(file);
+    if (input.watch) input.watch.organisation = organisation;
     fileSettings = readSettings(organisation.settings);
     const mapping = FeedMappingSchema.safeParse(organisation.feedMapping ?? {});
     if (!mapping.success) {

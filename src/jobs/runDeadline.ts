@@ -1,4 +1,5 @@
 import { addDays, dateInZone } from "../domain/dates";
+import type { Organisation } from "../domain/organisation";
 import { emptySummary, queueForCoordinators, runNightly, type NightlyDependencies, type NightlyInput, type NightlySummary, type RunFailure, type RunWatch } from "./nightly";
 
 /** After the run is told to stop, how long it may take to reach its next step and clean up after itself. */
@@ -51,23 +52,24 @@ export async function runNightlyWithin(deps: NightlyDependencies, input: Nightly
   logger.error({ code, step: watch.step, err: { message: reason } }, "nightly run failed");
   const summary: NightlySummary = { ...(watch.summary ?? emptySummary(input.dryRun ?? false)), ok: false, failure };
   if (input.dryRun) return summary;
-  await bounded(recordFailure(deps, input, summary, startedAt), code === "stopped" ? STOP_GRACE_MS : REPORT_WITHIN_MS).catch((error: unknown) =>
+  await bounded(recordFailure(deps, input, summary, startedAt, watch.organisation), code === "stopped" ? STOP_GRACE_MS : REPORT_WITHIN_MS).catch((error: unknown) =>
     logger.error({ err: { message: errorText(error) } }, "the failed nightly run could not be recorded or reported"),
   );
   return summary;
 }
 
 /** Keeps the failed run as the latest, and (unless the process is stopping) tells the coordinators once a day. */
-async function recordFailure(deps: NightlyDependencies, input: NightlyInput, summary: NightlySummary, startedAt: Date): Promise<void> {
+async function recordFailure(deps: NightlyDependencies, input: NightlyInput, summary: NightlySummary, startedAt: Date, read: Organisation | undefined): Promise<void> {
   const { store, clock } = deps;
-  const timeZone = (await store.organisation.get())?.timeZone ?? "Europe/Oslo";
+  const organisation = read ?? (await store.organisation.get());
+  const timeZone = organisation?.timeZone ?? "Europe/Oslo";
   const asOf = summary.asOf ?? input.asOf ?? addDays(dateInZone(clock.now(), timeZone), -1);
   await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
   const failure = summary.failure;
   if (!failure || failure.code === "stopped") return;
   // One message a day for the same failure, however often it is tried again.
   const subject = `run-failed:${dateInZone(clock.now(), timeZone)}:${failure.code}:${failure.step}`;
-  await queueForCoordinators(deps, undefined, { kind: "coordinator-alert", subject });
+  await queueForCoordinators(deps, organisation, { kind: "coordinator-alert", subject });
 }
 
 /** What ends first: the run, its deadline, or the process stopping. */
