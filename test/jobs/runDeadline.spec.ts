@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, openSync } from "node:fs";
+import { join } from "node:path";
 import sinon from "sinon";
 import type { Clock } from "../../src/clock";
 import { translator } from "../../src/i18n";
 import type { NightlyInput } from "../../src/jobs/nightly";
 import { runNightlyWithin } from "../../src/jobs/runDeadline";
 import { silentLogger } from "../../src/log";
-import type { Store } from "../../src/store";
+import { openStore, type Store } from "../../src/store";
 import { TEST_WORK_DIR } from "../harness/bot";
+import { startBotProcess, until, type BotProcess } from "../harness/botProcess";
 import { COORDINATOR, writeMunicipality } from "../harness/municipality";
+import { azuriteConnectionString } from "../harness/rootHooks";
 import { freshStore } from "../harness/store";
 
 /** Monday 23 November 2026, 07:00 in Oslo: the scheduled run judging Friday 20 November. */
@@ -124,5 +129,59 @@ describe("a nightly run that does not end well", function () {
     // Now the feed is remembered: the same file another night is a missing feed, as before.
     const later = await within({ deadlineMs: 10 * MINUTE }, { asOf: "2026-11-23", oncePerNight: false });
     assert.deepEqual(later.feedAlarm, { kind: "missing" });
+  });
+});
+
+describe("the bot process with a nightly run whose feed never delivers (a named pipe nobody writes to)", function () {
+  this.timeout(120_000);
+  const bots: BotProcess[] = [];
+  const writers: number[] = [];
+
+  afterEach(async () => {
+    for (const bot of bots.splice(0)) await bot.kill();
+    for (const fd of writers.splice(0)) closeSync(fd);
+  });
+
+  async function start(env: Record<string, string>): Promise<{ bot: BotProcess; store: Store; fifo: string }> {
+    const prefix = `hang${Date.now().toString(36)}`;
+    const store = await openStore({ connectionString: azuriteConnectionString(), tablePrefix: prefix });
+    const files = await writeMunicipality();
+    const fifo = join(files.folder, "feed-pipe.csv");
+    execFileSync("mkfifo", [fifo]);
+    const bot = await startBotProcess(prefix, { ORGANISATION_FILE: files.organisation, ROSTER_FILE: files.roster, FEED_FILE: fifo, ...env });
+    bots.push(bot);
+    return { bot, store, fifo };
+  }
+
+  it("stops the run past its deadline, records it as failed, tells the coordinators, says so on /healthz, and runs the next scheduled run", async () => {
+    const { bot, store } = await start({ NIGHTLY_DEADLINE_MINUTES: "0.05", NIGHTLY_SCHEDULE: "*/2 * * * * *", LOG_LEVEL: "error" });
+    await until(() => bot.logged("nightly run failed").length >= 2, "two scheduled runs to fail at their deadline", 90_000);
+    assert.ok(bot.logged("nightly run failed").every((line) => line.code === "deadline" && line.step === "feed"));
+    const latest = await store.runs.latest();
+    assert.deepEqual(latest?.summary.failure, { code: "deadline", step: "feed", minutes: 0.05, reason: "not finished within its deadline of 0.05 minutes" });
+    const alerts = (await store.outbox.list()).filter((message) => message.subject.startsWith("run-failed:"));
+    assert.deepEqual(alerts.map((alert) => [alert.kind, alert.recipientId]), [["coordinator-alert", COORDINATOR.aadObjectId]], "once, however many runs fail the same way that day");
+    assert.match(alerts[0]?.subject ?? "", /^run-failed:\d{4}-\d{2}-\d{2}:deadline:feed$/);
+    const health = await fetch(`${bot.url}/healthz`);
+    const body = (await health.json()) as { status: string; nightly: string; lastNightlyRun: { outcome: string } };
+    assert.deepEqual([health.status, body.status, body.nightly, body.lastNightlyRun.outcome], [200, "degraded", "failed", "failed"]);
+  });
+
+  it("ends on SIGTERM while the run hangs reading the feed: the run is recorded as stopped, and the process is gone", async () => {
+    const { bot, store, fifo } = await start({ NIGHTLY_SCHEDULE: "0 3 1 1 *" });
+    // A writer that writes nothing: opening it succeeds once the bot's run is reading the pipe, which then waits for ever.
+    await until(() => {
+      try {
+        writers.push(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+        return true;
+      } catch {
+        return false;
+      }
+    }, "the caught-up run to read the feed", 60_000);
+    await bot.stop();
+    assert.ok(bot.process.exitCode !== null || bot.process.signalCode !== null, "the process is gone");
+    const latest = await store.runs.latest();
+    assert.equal((latest?.summary.failure as { code: string; step: string } | undefined)?.code, "stopped");
+    assert.equal((latest?.summary.failure as { code: string; step: string } | undefined)?.step, "feed");
   });
 });
