@@ -86,9 +86,9 @@ async function main(): Promise<void> {
     logger.info("stopping");
     schedule?.stop();
     digests.stop();
+    // Both runs (scheduled, and from Teams) are told to stop at once; each is waited for a few seconds at most.
     stopRuns.abort();
-    await nightlyRun?.catch(() => undefined);
-    await bot.close();
+    await Promise.all([nightlyRun?.catch(() => undefined), bot.close()]);
     // A run still going stops with the process: its temporary files go now, not at the next start.
     await sweepRunFolders(config.WORK_DIR, { ownToo: true }).catch(() => 0);
     await opened.close();
