@@ -395,6 +395,7 @@ export const en: Record<MessageKey, string> = {
   "status.title": "Status",
   "status.lastRun": "Last import",
   "status.lastRunValue": "{{at}}: {{rows}} rows, {{rejected}} rejected",
+  "status.lastRunFailed": "{{at}}: did not finish",
   "status.none": "none yet",
   "status.nextRun": "Next run",
   "status.openCases": "Open cases",

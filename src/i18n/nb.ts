@@ -394,6 +394,7 @@ export const nb = {
   "status.title": "Status",
   "status.lastRun": "Siste innlesing",
   "status.lastRunValue": "{{at}}: {{rows}} rader, {{rejected}} avvist",
+  "status.lastRunFailed": "{{at}}: ble ikke fullført",
   "status.none": "ingen ennå",
   "status.nextRun": "Neste kjøring",
   "status.openCases": "Åpne saker",

@@ -396,6 +396,7 @@ export const nn: Record<MessageKey, string> = {
   "status.title": "Status",
   "status.lastRun": "Siste innlesing",
   "status.lastRunValue": "{{at}}: {{rows}} rader, {{rejected}} avviste",
+  "status.lastRunFailed": "{{at}}: vart ikkje fullført",
   "status.none": "ingen enno",
   "status.nextRun": "Neste køyring",
   "status.openCases": "Opne saker",

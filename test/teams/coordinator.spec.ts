@@ -146,6 +146,7 @@ describe("coordinators steer by chat", () => {
     assert.ok(alert, "the coordinators' alert, within the delivery hours (Monday 10:00)");
     assert.match(alert, /Den nattlige kjøringen 23\.11\.2026 stoppet med en feil mens den holdt på med å lagre fraværet/);
     assert.doesNotMatch(alert, /storage refused|import|2026-11-23/, "no developer's words, step names or ISO dates");
+    assert.match(await world.say(COORDINATOR, "status"), /Siste innlesing.*ble ikke fullført/);
     sinon.restore();
   });
 
