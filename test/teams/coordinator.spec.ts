@@ -150,6 +150,16 @@ describe("coordinators steer by chat", () => {
     sinon.restore();
   });
 
+  it("lets the bot close within seconds while a run started from Teams hangs: the run is recorded as stopped", async () => {
+    sinon.stub(world.store.organisation, "save").callsFake(() => new Promise(() => {}));
+    assert.match(await world.say(COORDINATOR, "kjør nå"), /Den nattlige kjøringen er startet/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await world.bot.close();
+    const latest = await world.store.runs.latest();
+    assert.equal((latest?.summary.failure as { code: string } | undefined)?.code, "stopped");
+    sinon.restore();
+  });
+
   it("pauses notifications for a school and resumes them", async () => {
     assert.match(await world.say(COORDINATOR, "pause S1"), /varsler satt på pause \(Testvik skole\)/);
     await world.bot.sender.drain();
