@@ -5,7 +5,7 @@ import { loadDotEnv, readConfig } from "./config";
 import { parseDate } from "./domain/dates";
 import { settingsFromOrganisation } from "./domain/settings";
 import { toLocale, translator } from "./i18n";
-import { runNightly } from "./jobs/nightly";
+import { runNightlyWithin } from "./jobs/runDeadline";
 import { summaryText, whatIfText } from "./jobs/summaryText";
 import { runWhatIf } from "./jobs/whatIf";
 import { exportPupil } from "./jobs/pupilData";
@@ -117,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
           void sweepRunFolders(config.WORK_DIR, { ownToo: true }).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
         });
       }
-      const summary = await runNightly(
+      const summary = await runNightlyWithin(
         { store: opened.store, clock: systemClock, logger, t },
         {
           feedPath: args.feed as string,
@@ -128,11 +128,13 @@ export async function main(argv: string[]): Promise<number> {
           feedSource: { connectionString: opened.connectionString, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN },
           workDir: config.WORK_DIR,
         },
+        { deadlineMs: config.NIGHTLY_DEADLINE_MINUTES * 60_000 },
       );
       for (const line of summaryText(summary, t)) console.log(line);
       // What the run cost this process: the figure to watch for a large feed.
       const resources = { seconds: Math.round(performance.now() - started) / 1000, peakMemoryMb: Math.round(process.resourceUsage().maxRSS / 1024) };
       if (args.json) console.log(JSON.stringify({ ...summary, resources }));
+      if (summary.failure) return 1;
       if (summary.fileRejected) return 2;
       if (summary.skipped) return 3;
       return 0;

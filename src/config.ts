@@ -57,6 +57,14 @@ export const ConfigShape = z.object({
   FEED_PATTERN: optionalText.describe("Which file names in a feed folder or container count, e.g. fravaer-*.csv (default: all)."),
   FEED_BEARER_TOKEN: optionalText.describe("Sent as 'Authorization: Bearer ...' when FEED_FILE is an https:// URL."),
   NIGHTLY_SCHEDULE: z.string().default("0 7 * * 1-5").describe("When the nightly run starts (cron, in the organisation's time zone); it judges up to the day before."),
+  NIGHTLY_DEADLINE_MINUTES: z.coerce
+    .number()
+    .min(0.05)
+    .max(720)
+    .default(60)
+    .describe(
+      "How long a nightly run may take (minutes). A run past it is stopped, recorded as failed and reported to the coordinators, and the next run is not held up by it. A night for 100 000 pupils took about 15 minutes in the benchmark.",
+    ),
   DIGEST_SCHEDULE: z.string().default("0 8 * * 1-5").describe("When the leaders' digests go out (cron, organisation's time zone): daily, the weekly overview on Mondays."),
   OUTBOX_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(15).describe("How often the bot looks for messages to send (with the delivery queue, at least every second)."),
   SEND_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30).describe("How long one send to Teams may take before it is retried later."),

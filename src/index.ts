@@ -4,7 +4,7 @@ import { readOrganisationFile } from "./feeds/organisationFile";
 import { sweepRunFolders } from "./feeds/runFolder";
 import { translator } from "./i18n";
 import { queueDigests } from "./jobs/digests";
-import { runNightly } from "./jobs/nightly";
+import { runNightlyWithin, runsLeftBehind } from "./jobs/runDeadline";
 import { missedRun, scheduleNightly, type NightlySchedule } from "./jobs/scheduler";
 import { createLogger } from "./log";
 import { startApplicationInsights } from "./telemetry/applicationInsights";
@@ -23,6 +23,10 @@ async function main(): Promise<void> {
   const opened = await openConfiguredStore(config, logger);
   const { store } = opened;
   let schedule: NightlySchedule | undefined;
+  // Stopping the process stops a nightly run in it: recorded as stopped, and run again at the next start.
+  const stopRuns = new AbortController();
+  const deadlineMs = config.NIGHTLY_DEADLINE_MINUTES * 60_000;
+  let nightlyRun: Promise<void> | undefined;
   const { ORGANISATION_FILE, ROSTER_FILE, FEED_FILE } = config;
   const feedSource = { connectionString: opened.connectionString, bearerToken: config.FEED_BEARER_TOKEN, pattern: config.FEED_PATTERN };
   const nightlyFiles = ORGANISATION_FILE && ROSTER_FILE && FEED_FILE ? { organisationPath: ORGANISATION_FILE, rosterPath: ROSTER_FILE, feedPath: FEED_FILE, feedSource, workDir: config.WORK_DIR } : undefined;
@@ -38,16 +42,25 @@ async function main(): Promise<void> {
       },
     );
     // Every instance schedules the run: the lease lets one work, and the others skip a night already run.
+    // The run ends by its deadline at the latest, so the schedule's guard against overlapping runs never holds for good.
     const run = async () => {
-      await runNightly(
+      nightlyRun = runNightlyWithin(
         { store, clock: systemClock, logger, t: translator(config.DEFAULT_LOCALE) },
         { feedPath: FEED_FILE, rosterPath: ROSTER_FILE, organisationPath: ORGANISATION_FILE, feedSource, workDir: config.WORK_DIR, oncePerNight: true },
-      );
-      await bot.sender.drain();
+        { deadlineMs, stop: stopRuns.signal },
+      ).then(() => undefined);
+      try {
+        await nightlyRun;
+      } finally {
+        nightlyRun = undefined;
+      }
+      if (!stopRuns.signal.aborted) await bot.sender.drain();
     };
     schedule = scheduleNightly({ expression: config.NIGHTLY_SCHEDULE, timeZone, logger, run });
     const last = await store.runs.latest();
-    if (missedRun({ lastStartedAt: last ? new Date(last.startedAt) : undefined, now: systemClock.now(), nextRun: schedule.nextRun() })) {
+    // A run that failed (or was stopped with the process) is caught up as one that never ran.
+    const lastGood = last && last.summary.failure === undefined ? new Date(last.startedAt) : undefined;
+    if (missedRun({ lastStartedAt: lastGood, now: systemClock.now(), nextRun: schedule.nextRun() })) {
       logger.warn({ lastRun: last?.startedAt ?? null }, "the nightly run was missed while the bot was stopped: catching up once now");
       run().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "catch-up run failed"));
     }
@@ -73,11 +86,20 @@ async function main(): Promise<void> {
     logger.info("stopping");
     schedule?.stop();
     digests.stop();
-    await bot.close();
+    // Both runs (scheduled, and from Teams) are told to stop at once; each is waited for a few seconds at most.
+    stopRuns.abort();
+    await Promise.all([nightlyRun?.catch(() => undefined), bot.close()]);
     // A run still going stops with the process: its temporary files go now, not at the next start.
     await sweepRunFolders(config.WORK_DIR, { ownToo: true }).catch(() => 0);
     await opened.close();
     await telemetry?.flush();
+    if (runsLeftBehind() > 0) {
+      // A step that never returns (a read blocked in the operating system) would hold process.exit for ever.
+      logger.warn("a stopped nightly run has a step that did not return: the process ends without it");
+      process.removeAllListeners("SIGTERM");
+      process.kill(process.pid, "SIGTERM");
+      return;
+    }
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

@@ -48,6 +48,39 @@ export interface NightlyInput {
    * whose clock is a little behind gets the lease after the others' run). A run started by hand always runs.
    */
   oncePerNight?: boolean | undefined;
+  /** Set by the watchdog (`runNightlyWithin`): stops the run between its steps, and shows where it was. */
+  watch?: RunWatch | undefined;
+}
+
+/** The steps of a run, in order: where a run that failed or hung had got to. */
+export type RunStep = "start" | "organisation" | "roster" | "feed" | "import" | "schools" | "record";
+
+/** A run that did not end well: stopped at its deadline, stopped with the process, or failed with an error. */
+export interface RunFailure {
+  code: "deadline" | "stopped" | "error";
+  step: RunStep;
+  /** The deadline, for a run stopped at it. */
+  minutes?: number | undefined;
+  /** For the operator (the log has the same): what went wrong, in a developer's words. */
+  reason: string;
+}
+
+export interface RunWatch {
+  readonly signal: AbortSignal;
+  /** The run's deadline: the lease is held that long at most (longer than NIGHTLY_LEASE_MS, when it is). */
+  readonly deadlineMs?: number | undefined;
+  step: RunStep;
+  /** The run's summary as far as it got. */
+  summary?: NightlySummary | undefined;
+  /** The organisation the run read, whose coordinators are told when it fails. */
+  organisation?: Organisation | undefined;
+}
+
+/** Marks the next step of a run, unless the run was told to stop: then it stops here. */
+function reach(watch: RunWatch | undefined, step: RunStep): void {
+  if (!watch) return;
+  watch.signal.throwIfAborted();
+  watch.step = step;
 }
 
 export interface RejectedRow {
@@ -94,6 +127,8 @@ export interface NightlySummary {
   feedFile?: string;
   /** Set when no new feed came for a school day (the file was processed before), or the feed stops too early. */
   feedAlarm?: FeedAlarm;
+  /** Set when the run did not finish: then it is recorded as failed and the coordinators are told. */
+  failure?: RunFailure;
 }
 
 export interface NightlyDependencies {
@@ -109,7 +144,7 @@ const SAME_NIGHT_MS = 12 * 60 * 60 * 1000;
 /** A file with thousands of bad rows is summarised: the first ones by line, and how many in all. */
 export const REJECTED_LISTED = 200;
 
-function emptySummary(dryRun: boolean): NightlySummary {
+export function emptySummary(dryRun: boolean): NightlySummary {
   return {
     ok: false,
     asOf: null,
@@ -158,11 +193,12 @@ async function storedDayKeys(store: Store, schoolIds: Iterable<string>, between:
  * Writes the feed's days a bucket at a time: new days and corrections are stored, days read again as they were
  * are not. In a dry run nothing is written; the days are returned so the rules can judge them as if stored.
  */
-async function importDays(store: Store, spill: DaySpill, schoolIds: string[], dryRun: boolean, summary: NightlySummary): Promise<SchoolPupilDay[]> {
+async function importDays(store: Store, spill: DaySpill, schoolIds: string[], dryRun: boolean, summary: NightlySummary, watch: RunWatch | undefined): Promise<SchoolPupilDay[]> {
   const between = spill.firstDate && spill.lastDate ? { from: spill.firstDate, to: spill.lastDate } : undefined;
   const known = await storedDayKeys(store, schoolIds, between);
   const kept: SchoolPupilDay[] = [];
   for await (const bucket of spill.days()) {
+    reach(watch, "import");
     summary.duplicated += bucket.duplicated;
     const changed: SchoolPupilDay[] = [];
     for (const day of bucket.days) {
@@ -186,6 +222,8 @@ async function importDays(store: Store, spill: DaySpill, schoolIds: string[], dr
 export async function runNightly(deps: NightlyDependencies, input: NightlyInput): Promise<NightlySummary> {
   await sweepLeftovers(deps.logger, input.workDir);
   const spill = new DaySpill({ workDir: input.workDir });
+  // A run stopped while a step hangs leaves no pupil on disk either.
+  input.watch?.signal.addEventListener("abort", () => void spill.cleanup().catch(() => undefined), { once: true });
   try {
     return await runWithSpill(deps, input, spill);
   } finally {
@@ -204,6 +242,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
   const { store, clock, logger, t } = deps;
   const dryRun = input.dryRun ?? false;
   const summary = emptySummary(dryRun);
+  if (input.watch) input.watch.summary = summary;
   const describe = (rejections: RowRejection[]): RejectedRow[] =>
     rejections.map(({ line, problem }) => ({ line, reason: describeProblem(problem, t), code: problem.key }));
 
@@ -215,7 +254,9 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
   let alreadyProcessed = false;
   let file = input.organisationPath;
   try {
+    reach(input.watch, "organisation");
     organisation = await readOrganisationFile(file);
+    if (input.watch) input.watch.organisation = organisation;
     fileSettings = readSettings(organisation.settings);
     const mapping = FeedMappingSchema.safeParse(organisation.feedMapping ?? {});
     if (!mapping.success) {
@@ -223,10 +264,12 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
       throw new FileRejected({ key: "file.invalidOrganisation", params: { detail } });
     }
     file = input.rosterPath;
+    reach(input.watch, "roster");
     roster = await readRoster(file, new Set(organisation.schools.map((school) => school.id)));
     const pupils = new Map(roster.pupils.map((pupil) => [pupil.pupilId, pupil]));
     const calendars = new Map(organisation.schools.map((school) => [school.id, calendarOf(school)]));
     file = input.feedPath;
+    reach(input.watch, "feed");
     const source = await resolveFeed(input.feedPath, { ...input.feedSource, workDir: input.workDir });
     try {
       file = source.name;
@@ -266,11 +309,13 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
 
   const owner = randomUUID();
   const startedAt = clock.now();
-  if (!dryRun && !(await store.nightlyLease.acquire(owner, startedAt, NIGHTLY_LEASE_MS))) {
+  if (!dryRun && !(await store.nightlyLease.acquire(owner, startedAt, Math.max(NIGHTLY_LEASE_MS, input.watch?.deadlineMs ?? 0)))) {
     summary.skipped = "another-run-in-progress";
     logger.warn("nightly run skipped: another run holds the lease");
     return summary;
   }
+  // A run stopped while a step hangs gives the lease back at once: the next run need not wait for it to lapse.
+  if (!dryRun) input.watch?.signal.addEventListener("abort", () => void store.nightlyLease.release(owner).catch(() => undefined), { once: true });
   if (!dryRun && input.oncePerNight && (await finishedTonight(store, asOf, startedAt))) {
     await store.nightlyLease.release(owner);
     await spill.cleanup();
@@ -280,7 +325,8 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
     return summary;
   }
   try {
-    const feedDays = await importDays(store, spill, organisation.schools.map((school) => school.id), dryRun, summary);
+    reach(input.watch, "import");
+    const feedDays = await importDays(store, spill, organisation.schools.map((school) => school.id), dryRun, summary, input.watch);
     let stored = await store.settings.current();
     if (!dryRun) {
       await store.organisation.save(organisation);
@@ -292,17 +338,20 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
     summary.settingsVersion = stored?.version ?? 0;
     const budget = new NudgeBudget(await scheduledNudges(store, asOf, organisation.timeZone));
     for (const school of organisation.schools) {
+      reach(input.watch, "schools");
       const settings = settingsForSchool(document, school.id);
       await evaluateSchool({ deps, summary, school, settings, asOf, timeZone: organisation.timeZone, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), allPupils: roster.pupils, feedDays, budget });
     }
+    reach(input.watch, "record");
     summary.ok = true;
     if (!dryRun) {
       const retention = await applyRetention(store, clock, { today: asOf, days: document.municipality.retentionDaysAfterClose, schoolIds: organisation.schools.map((school) => school.id) });
       summary.casesDeleted = retention.casesDeleted;
       summary.pupilsDeleted = retention.pupilsDeleted;
       if (summary.feedAlarm) await alertCoordinators(deps, organisation, summary.feedAlarm, asOf);
-      if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
+      // Only once its run is recorded: a run that fails before reads the same feed again, not "no new feed".
+      if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
       if (summary.rejectedTotal > 0 || summary.roster.rejected.length > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
     }
     logger.info(
@@ -316,10 +365,10 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
   }
 }
 
-/** Whether a run judging up to `asOf` started within the last hours and finished. */
+/** Whether a run judging up to `asOf` started within the last hours and finished (a failed run is run again). */
 async function finishedTonight(store: Store, asOf: IsoDate, now: Date): Promise<boolean> {
   const latest = await store.runs.latest();
-  return latest !== undefined && latest.asOf === asOf && now.getTime() - Date.parse(latest.startedAt) < SAME_NIGHT_MS;
+  return latest !== undefined && latest.asOf === asOf && latest.summary.failure === undefined && now.getTime() - Date.parse(latest.startedAt) < SAME_NIGHT_MS;
 }
 
 async function evaluateSchool(input: {
@@ -535,7 +584,7 @@ function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; spill: Da
  * Queues one message for each of the municipality's coordinators, for the next delivery hours (the first school's
  * calendar, the municipality's hours). The organisation is the one just read, or the one last stored.
  */
-async function queueForCoordinators(deps: NightlyDependencies, known: Organisation | undefined, message: { kind: "run-summary" | "coordinator-alert"; subject: string }): Promise<void> {
+export async function queueForCoordinators(deps: NightlyDependencies, known: Organisation | undefined, message: { kind: "run-summary" | "coordinator-alert"; subject: string }): Promise<void> {
   const organisation = known ?? (await deps.store.organisation.get());
   const school = organisation?.schools[0];
   if (!organisation || !school) return;

@@ -1,9 +1,10 @@
 import type { Translate } from "../i18n";
 import type { StepCounts, WhatIfReport } from "../domain/whatIf";
-import type { NightlySummary } from "./nightly";
+import type { NightlySummary, RunFailure } from "./nightly";
 
 /** The run summary as lines for a person, in the reader's language. */
 export function summaryText(summary: NightlySummary, t: Translate): string[] {
+  if (summary.failure) return failureText(summary.failure, t);
   if (summary.fileRejected) return [t("run.fileRejected", { file: summary.fileRejected.file, reason: summary.fileRejected.reason })];
   const lines = [t("run.summary", { asOf: summary.asOf ?? "", rows: summary.rows, accepted: summary.accepted, rejectedCount: summary.rejectedTotal })];
   if (summary.corrected + summary.duplicated > 0) lines.push(t("run.corrections", { corrected: summary.corrected, duplicated: summary.duplicated }));
@@ -18,6 +19,14 @@ export function summaryText(summary: NightlySummary, t: Translate): string[] {
   if (summary.dryRun) lines.push(t("run.dryRun"));
   if (summary.skipped) lines.push(t("run.skipped"));
   return lines;
+}
+
+/** What stopped a run, and (unless the process was stopping: it runs again at the next start) what to do. */
+export function failureText(failure: RunFailure, t: Translate): string[] {
+  const step = t(`run.step.${failure.step}`);
+  if (failure.code === "stopped") return [t("run.failed.stopped", { step })];
+  const what = failure.code === "deadline" ? t("run.failed.deadline", { minutes: failure.minutes ?? "", step }) : t("run.failed.error", { step });
+  return [what, t("alert.runFailed.advice")];
 }
 
 function stepCounts(counts: StepCounts, t: Translate): string {

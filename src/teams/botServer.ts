@@ -4,14 +4,16 @@ import type { AddressInfo } from "node:net";
 import * as restify from "restify";
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Clock } from "../clock";
-import { defaultHost, isLoopback, LOCAL_MODE_HOST_MESSAGE, type Config } from "../config";
+import { ConfigShape, defaultHost, isLoopback, LOCAL_MODE_HOST_MESSAGE, type Config } from "../config";
 import type { Logger } from "../log";
 import type { Store } from "../store";
 import { createTeamsApplication } from "./app";
 import { OutboxSender } from "./outboxSender";
 import { shareRateWithOtherInstances } from "./rateShare";
 import type { BotServices } from "./commands";
-import { runNightly, type NightlyInput } from "../jobs/nightly";
+import type { NightlyInput } from "../jobs/nightly";
+import { nightlyHealth } from "../jobs/nightlyHealth";
+import { runNightlyWithin } from "../jobs/runDeadline";
 import { translator } from "../i18n";
 import type { ServedRequest } from "../telemetry/applicationInsights";
 
@@ -25,7 +27,10 @@ export interface BotServer {
 }
 
 export type BotConfig = Pick<Config, "PORT" | "BOT_ID" | "BOT_PASSWORD" | "BOT_TENANT_ID" | "BOT_TYPE" | "BOT_SERVICE_URL" | "OUTBOX_POLL_SECONDS" | "DEFAULT_LOCALE"> &
-  Partial<Pick<Config, "HOST" | "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA" | "SEND_RATE_PER_SECOND">>;
+  Partial<Pick<Config, "HOST" | "SEND_TIMEOUT_SECONDS" | "OUTBOX_CLAIM_SECONDS" | "BOT_OPENID_METADATA" | "SEND_RATE_PER_SECOND" | "NIGHTLY_DEADLINE_MINUTES">>;
+
+/** How long closing waits for a run started from Teams, which is told to stop first. */
+const CLOSE_WAITS_FOR_RUN_MS = 15_000;
 
 /** Refused tokens written to the audit trail a minute at most: beyond it they are counted in the log, so a flood fills no table. */
 const REFUSALS_AUDITED_PER_MINUTE = 60;
@@ -143,6 +148,9 @@ export async function startBotServer(deps: {
     sender.drain().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, "outbox drain failed"));
   };
   let running: Promise<void> | undefined;
+  const stopRuns = new AbortController();
+  const deadlineMs = (config.NIGHTLY_DEADLINE_MINUTES ?? ConfigShape.shape.NIGHTLY_DEADLINE_MINUTES.parse(undefined)) * 60_000;
+  const upSince = clock.now();
   const services: BotServices = {
     nextRun: deps.nextNightlyRun,
     isRunning: () => running !== undefined,
@@ -151,8 +159,9 @@ export async function startBotServer(deps: {
       if (running) return "running";
       const files = deps.nightlyFiles;
       const startedAt = clock.now();
-      running = runNightly({ store, clock, logger, t: translator(config.DEFAULT_LOCALE) }, files)
+      running = runNightlyWithin({ store, clock, logger, t: translator(config.DEFAULT_LOCALE) }, files, { deadlineMs, stop: stopRuns.signal })
         .then(async () => {
+          // The summary of the run as recorded, a failed one too: the requester is told either way.
           await store.outbox.enqueue({ kind: "run-summary", subject: `run:${startedAt.toISOString()}`, serial: 0, schoolId: "", recipientId: requestedBy }, clock.now());
           drainSoon();
         })
@@ -190,12 +199,16 @@ export async function startBotServer(deps: {
   server.get("/healthz", async (_req, res) => {
     const storageOk = await store.storage.ping();
     const lastRun = storageOk ? await store.runs.latest().catch(() => undefined) : undefined;
+    const health = nightlyHealth({ latest: lastRun, now: clock.now(), upSince, scheduled: deps.nightlyFiles !== undefined });
+    const nightlyOk = !["failed", "rejected-file", "missing"].includes(health.nightly);
+    // A failed night is not the instance's fault: 200 keeps it in service, "degraded" is for an alert to act on.
     res.json(storageOk ? 200 : 503, {
-      status: storageOk ? "ok" : "degraded",
+      status: storageOk && nightlyOk ? "ok" : "degraded",
       storage: store.storage.account.kind,
       storageStatus: storageOk ? "ok" : "unreachable",
       mode: config.BOT_ID ? "authenticated" : "local",
-      lastNightlyRun: lastRun ? { finishedAt: lastRun.finishedAt, asOf: lastRun.asOf } : null,
+      nightly: storageOk ? health.nightly : "unknown",
+      lastNightlyRun: health.lastNightlyRun,
     });
   });
 
@@ -220,7 +233,11 @@ export async function startBotServer(deps: {
     sender,
     close: async () => {
       clearInterval(timer);
-      await running;
+      // A run from Teams stops with the server (recorded as stopped); a step that never returns is not waited for.
+      stopRuns.abort();
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((resolve) => (waited = setTimeout(resolve, CLOSE_WAITS_FOR_RUN_MS)))]);
+      clearTimeout(waited);
       sender.stop();
       await sender.drain().catch(() => undefined);
       await rateShare.stop();

@@ -470,6 +470,11 @@ export class OutboxSender {
       const [, date = "", status = ""] = message.subject.split(":");
       return [alertCard(t("alert.undeliverable.title"), t("alert.undeliverable.body", { date: formatDate(locale, date), status }))];
     }
+    if (message.kind === "coordinator-alert" && message.subject.startsWith("run-failed:")) {
+      const [, date = "", code = "", step = ""] = message.subject.split(":");
+      const body = t(code === "deadline" ? "alert.runFailed.deadline" : "alert.runFailed.error", { date: formatDate(locale, date), step: t(`run.step.${step}` as "run.step.start") });
+      return [alertCard(t("alert.runFailed.title"), `${body} ${t("alert.runFailed.advice")}`)];
+    }
     if (message.kind === "coordinator-alert" && message.subject.startsWith("stale-schools:")) {
       const [, , expected = "", ids = ""] = message.subject.split(":");
       const names = new Map(((await store.organisation.get())?.schools ?? []).map((school) => [school.id, school.name]));

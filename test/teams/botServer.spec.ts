@@ -5,7 +5,10 @@ import { join } from "node:path";
 import sinon from "sinon";
 import type { Store } from "../../src/store";
 import { message, postActivity, TENANT_ID } from "../harness/activities";
-import { nightly, startTestBot } from "../harness/bot";
+import { translator } from "../../src/i18n";
+import { runNightlyWithin } from "../../src/jobs/runDeadline";
+import { silentLogger } from "../../src/log";
+import { nightly, startTestBot, TEST_WORK_DIR } from "../harness/bot";
 import { startBotProcess, startRefusedBot, until } from "../harness/botProcess";
 import { LoopbackConnector } from "../harness/loopbackConnector";
 import { accepts, externalAddress, HAS_PROC, isAlive, isLoopbackAddress, listeningSockets, processTree } from "../harness/processes";
@@ -30,13 +33,57 @@ describe("the bot server", () => {
     const bot = await startTestBot(store);
     try {
       const first = await (await fetch(`${bot.url}/healthz`)).json();
-      assert.deepEqual(first, { status: "ok", storage: "emulator", storageStatus: "ok", mode: "local", lastNightlyRun: null });
+      assert.deepEqual(first, { status: "ok", storage: "emulator", storageStatus: "ok", mode: "local", nightly: "not-scheduled", lastNightlyRun: null });
 
       const files = await writeMunicipality();
       await nightly(store, { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, asOf: "2026-11-20" });
-      const health = (await (await fetch(`${bot.url}/healthz`)).json()) as { lastNightlyRun: { asOf: string; finishedAt: string } };
+      const health = (await (await fetch(`${bot.url}/healthz`)).json()) as { nightly: string; lastNightlyRun: { asOf: string; finishedAt: string; outcome: string } };
       assert.equal(health.lastNightlyRun.asOf, "2026-11-20");
+      assert.equal(health.lastNightlyRun.outcome, "ok");
+      assert.equal(health.nightly, "ok");
       assert.ok(Date.parse(health.lastNightlyRun.finishedAt));
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("answers the health check with a failed or missing night as degraded, but 200, so that the instance stays in service; ok again after a good night", async () => {
+    let now = new Date("2026-11-23T06:00:00Z"); // Monday, 07:00 in Oslo
+    const clock = { now: () => now };
+    const files = await writeMunicipality();
+    const input = { feedPath: files.feed, rosterPath: files.roster, organisationPath: files.organisation, workDir: TEST_WORK_DIR };
+    const bot = await startTestBot(store, { clock, nightlyFiles: input });
+    const health = async () => {
+      const response = await fetch(`${bot.url}/healthz`);
+      return { code: response.status, body: (await response.json()) as { status: string; nightly: string; lastNightlyRun: { outcome: string; ageHours: number } | null } };
+    };
+    const night = (asOf: string) => runNightlyWithin({ store, clock, logger: silentLogger, t: translator("nb") }, { ...input, asOf }, { deadlineMs: 600_000 });
+    try {
+      assert.deepEqual((await health()).body, { status: "ok", storage: "emulator", storageStatus: "ok", mode: "local", nightly: "waiting", lastNightlyRun: null }, "a new installation waits for its first night");
+
+      const failing = sinon.stub(store.pupils, "saveAll").rejects(new Error("the storage refused the write"));
+      await night("2026-11-20");
+      failing.restore();
+      now = new Date("2026-11-23T08:00:00Z");
+      const failed = await health();
+      assert.equal(failed.code, 200);
+      assert.equal(failed.body.status, "degraded");
+      assert.equal(failed.body.nightly, "failed");
+      assert.equal(failed.body.lastNightlyRun?.outcome, "failed");
+      assert.equal(failed.body.lastNightlyRun?.ageHours, 2);
+
+      await night("2026-11-20");
+      assert.equal((await health()).body.status, "ok");
+      assert.equal((await health()).body.nightly, "ok");
+
+      now = new Date("2026-11-25T05:00:00Z"); // Wednesday morning, before its run: Tuesday's run is missing
+      const missing = await health();
+      assert.deepEqual([missing.code, missing.body.status, missing.body.nightly], [200, "degraded", "missing"]);
+
+      now = new Date("2026-11-27T06:00:00Z"); // Friday's run
+      await night("2026-11-26");
+      now = new Date("2026-11-30T05:30:00Z"); // Monday before the run: a weekend without runs is not a missed run
+      assert.equal((await health()).body.nightly, "ok");
     } finally {
       await bot.close();
     }

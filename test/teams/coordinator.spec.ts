@@ -131,6 +131,35 @@ describe("coordinators steer by chat", () => {
     slow.restore();
   });
 
+  it("tells the coordinator who started a run that failed what failed and what to do, and every coordinator in the delivery hours", async () => {
+    sinon.stub(world.store.pupils, "saveAll").rejects(new Error("the storage refused the write"));
+    assert.match(await world.say(COORDINATOR, "kjør nå"), /Den nattlige kjøringen er startet/);
+    const cards = () => world.connector.cards(personalConversationId(COORDINATOR)).map((card) => JSON.stringify(card));
+    const deadline = Date.now() + 20_000;
+    while (!cards().some((card) => card.includes("Kjøringen stoppet med en feil")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const told = cards().find((card) => card.includes("Kjøringen stoppet med en feil"));
+    assert.ok(told, "the requester is told the run failed");
+    assert.match(told, /mens den holdt på med å lagre fraværet/);
+    assert.match(told, /prøves igjen ved neste planlagte tidspunkt/);
+    await world.bot.sender.drain();
+    const alert = cards().find((card) => card.includes("Den nattlige kjøringen ble ikke fullført"));
+    assert.ok(alert, "the coordinators' alert, within the delivery hours (Monday 10:00)");
+    assert.match(alert, /Den nattlige kjøringen 23\.11\.2026 stoppet med en feil mens den holdt på med å lagre fraværet/);
+    assert.doesNotMatch(alert, /storage refused|import|2026-11-23/, "no developer's words, step names or ISO dates");
+    assert.match(await world.say(COORDINATOR, "status"), /Siste innlesing.*ble ikke fullført/);
+    sinon.restore();
+  });
+
+  it("lets the bot close within seconds while a run started from Teams hangs: the run is recorded as stopped", async () => {
+    sinon.stub(world.store.organisation, "save").callsFake(() => new Promise(() => {}));
+    assert.match(await world.say(COORDINATOR, "kjør nå"), /Den nattlige kjøringen er startet/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await world.bot.close();
+    const latest = await world.store.runs.latest();
+    assert.equal((latest?.summary.failure as { code: string } | undefined)?.code, "stopped");
+    sinon.restore();
+  });
+
   it("pauses notifications for a school and resumes them", async () => {
     assert.match(await world.say(COORDINATOR, "pause S1"), /varsler satt på pause \(Testvik skole\)/);
     await world.bot.sender.drain();

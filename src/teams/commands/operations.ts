@@ -24,13 +24,15 @@ export const status: Command = {
     const today = dateInZone(clock.now(), timeZone);
     const byStep = new Map<number, number>();
     for (const stored of open) byStep.set(stored.value.step, (byStep.get(stored.value.step) ?? 0) + 1);
-    const summary = lastRun?.summary as { rows?: number; rejected?: unknown[] } | undefined;
+    const summary = lastRun?.summary as { rows?: number; rejected?: unknown[]; failure?: unknown } | undefined;
     const next = services.nextRun?.();
     const unreachable = conversations.filter((conversation) => conversation.unreachable && (wholeMunicipality || peopleOfSchools.has(conversation.userId)));
     const names = new Map((organisation?.schools ?? []).map((school) => [school.id, school.name]));
     // The feed's row counts are the whole municipality's: a school's coordinator is told when it was read.
     const lastRunValue = lastRun
-      ? wholeMunicipality
+      ? summary?.failure !== undefined
+        ? t("status.lastRunFailed", { at: formatDateTime(locale, lastRun.finishedAt, timeZone) })
+        : wholeMunicipality
         ? t("status.lastRunValue", { at: formatDateTime(locale, lastRun.finishedAt, timeZone), rows: summary?.rows ?? 0, rejected: summary?.rejected?.length ?? 0 })
         : formatDateTime(locale, lastRun.finishedAt, timeZone)
       : t("status.none");
