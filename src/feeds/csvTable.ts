@@ -226,11 +226,55 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value).trim();
 }
 
+/** How far the parts of a workbook may unpack: a sheet of a million rows is some hundred megabytes at most. */
+const MAX_XLSX_PART_BYTES = 1024 * 1024 * 1024;
+/** The shared strings are held in memory while the sheet is read. */
+const MAX_XLSX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024;
+/** Real sheets pack ten to twenty times; far more is one value repeated to fill memory (a zip bomb). */
+const MAX_XLSX_PACKING = 100;
+
+/**
+ * Checks what a workbook's parts say they unpack to (the zip's central directory, at its end) before any is
+ * unpacked: a workbook cut short, or one that unpacks to far more than an export can be, is refused at once.
+ */
+async function checkWorkbookParts(path: string): Promise<void> {
+  const damaged = new FileRejected({ key: "file.unreadable", params: { detail: "the workbook (.xlsx) is damaged or cut short" } });
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    const tailLength = Math.min(size, 22 + 0xffff);
+    const tail = Buffer.alloc(tailLength);
+    await handle.read(tail, 0, tailLength, size - tailLength);
+    const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (end === -1 || end + 22 > tail.length) throw damaged;
+    const directorySize = tail.readUInt32LE(end + 12);
+    const directoryOffset = tail.readUInt32LE(end + 16);
+    if (directoryOffset === 0xffffffff || directorySize > 16 * 1024 * 1024) throw new FileRejected({ key: "file.workbookTooLarge" });
+    if (directoryOffset + directorySize > size) throw damaged;
+    const directory = Buffer.alloc(directorySize);
+    await handle.read(directory, 0, directorySize, directoryOffset);
+    for (let at = 0; at + 46 <= directory.length; ) {
+      if (directory.readUInt32LE(at) !== 0x02014b50) throw damaged;
+      const packed = directory.readUInt32LE(at + 20);
+      const unpacked = directory.readUInt32LE(at + 24);
+      const nameLength = directory.readUInt16LE(at + 28);
+      const name = directory.toString("utf8", at + 46, at + 46 + nameLength);
+      if (unpacked === 0xffffffff || unpacked > MAX_XLSX_PART_BYTES) throw new FileRejected({ key: "file.workbookTooLarge" });
+      if (/sharedStrings\.xml$/i.test(name) && unpacked > MAX_XLSX_SHARED_STRINGS_BYTES) throw new FileRejected({ key: "file.workbookTooLarge" });
+      if (unpacked > 1024 * 1024 && unpacked > packed * MAX_XLSX_PACKING) throw new FileRejected({ key: "file.workbookTooLarge" });
+      at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The rows of an Excel workbook's first sheet (or the named one), streamed; the line is the sheet's row number. */
 async function* xlsxRecords(path: string, sheet: string | undefined): RecordSource {
   const head = await sniff(path);
   if (head.length === 0) throw new FileRejected({ key: "file.empty" });
   if (head[0] !== 0x50 || head[1] !== 0x4b) throw new FileRejected({ key: "file.unreadable", params: { detail: "not an Excel workbook (.xlsx)" } });
+  await checkWorkbookParts(path);
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit" });
   let found = false;
   for await (const worksheet of workbook) {

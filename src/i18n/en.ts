@@ -86,6 +86,7 @@ export const en: Record<MessageKey, string> = {
   "file.binaryAt": "the file is not a plain text file: line {{line}} has characters that do not belong in a text file",
   "file.valueTooLong": "the file has a value or an entry longer than {{limit}} characters; it does not look like an export from the school administration system",
   "file.tooLarge": "the file is larger than {{megabytes}} MB, far larger than such a file can be",
+  "file.workbookTooLarge": "the workbook unpacks to far more than an export from the school administration system can be",
   "run.failed": "The nightly run stopped because of an error and did not finish: {{reason}}. Run it again once the error is fixed.",
   "failure.storage": "the storage did not answer or refused a write",
   "failure.disk": "the work folder could not be read or written",

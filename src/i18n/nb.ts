@@ -85,6 +85,7 @@ export const nb = {
   "file.binaryAt": "filen er ikke en ren tekstfil: linje {{line}} har tegn som ikke hører hjemme i en tekstfil",
   "file.valueTooLong": "filen har en verdi eller en oppføring som er lengre enn {{limit}} tegn; den ser ikke ut som en eksport fra skolens administrasjonssystem",
   "file.tooLarge": "filen er større enn {{megabytes}} MB, langt større enn en slik fil kan være",
+  "file.workbookTooLarge": "arbeidsboken pakkes ut til langt mer enn en eksport fra skolens administrasjonssystem kan være",
   "run.failed": "Den nattlige kjøringen stoppet på grunn av en feil og ble ikke fullført: {{reason}}. Kjør den på nytt når feilen er rettet.",
   "failure.storage": "lagringen svarte ikke eller avviste en skriving",
   "failure.disk": "arbeidsmappen kunne ikke leses eller skrives",

@@ -87,6 +87,7 @@ export const nn: Record<MessageKey, string> = {
   "file.binaryAt": "fila er ikkje ei rein tekstfil: linje {{line}} har teikn som ikkje høyrer heime i ei tekstfil",
   "file.valueTooLong": "fila har ein verdi eller ei oppføring som er lengre enn {{limit}} teikn; ho liknar ikkje ein eksport frå administrasjonssystemet til skulen",
   "file.tooLarge": "fila er større enn {{megabytes}} MB, langt større enn ei slik fil kan vere",
+  "file.workbookTooLarge": "arbeidsboka blir pakka ut til langt meir enn ein eksport frå administrasjonssystemet til skulen kan vere",
   "run.failed": "Den nattlege køyringa stoppa på grunn av ein feil og vart ikkje fullført: {{reason}}. Køyr ho på nytt når feilen er retta.",
   "failure.storage": "lagringa svarte ikkje eller avviste ei skriving",
   "failure.disk": "arbeidsmappa kunne ikkje lesast eller skrivast",
