@@ -207,7 +207,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
   const describe = (rejections: RowRejection[]): RejectedRow[] =>
     rejections.map(({ line, problem }) => ({ line, reason: describeProblem(problem, t), code: problem.key }));
 
-  let organisation: Organisation;
+  let organisation: Organisation | undefined;
   let fileSettings: SettingsDocument;
   let roster: Roster;
   let feed: AbsenceFeed;
@@ -247,7 +247,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
     if (!dryRun) {
       const startedAt = clock.now().toISOString();
       await store.runs.record({ startedAt, finishedAt: startedAt, asOf: input.asOf ?? addDays(dateInZone(clock.now(), "Europe/Oslo"), -1), summary: { ...summary } });
-      await tellCoordinatorsOfTheRun(deps, undefined, startedAt);
+      await tellCoordinatorsOfTheRun(deps, organisation, startedAt);
     }
     return summary;
   }
