@@ -135,8 +135,12 @@ class CsvReading {
     await this.settled((done) => this.parser.write(chunk, done));
   }
 
+  /** Ends the file; resolved once the parser has handed out its last record. */
   async end(): Promise<void> {
-    await this.settled((done) => this.parser.end(done));
+    await this.settled((done) => {
+      this.parser.once("end", () => done());
+      this.parser.end();
+    });
   }
 
   /** Waits for the parser to take a chunk (or the end), and turns its failure into a rejection of the file. */
