@@ -4,8 +4,9 @@ import { systemClock } from "./clock";
 import { loadDotEnv, readConfig } from "./config";
 import { parseDate } from "./domain/dates";
 import { settingsFromOrganisation } from "./domain/settings";
-import { toLocale, translator } from "./i18n";
+import { toLocale, translator, type Translate } from "./i18n";
 import { runNightlyWithin } from "./jobs/runDeadline";
+import { causeOf, errorKind, FAILURE_CAUSES, type FailureCause } from "./jobs/runFailure";
 import { summaryText, whatIfText } from "./jobs/summaryText";
 import { runWhatIf } from "./jobs/whatIf";
 import { exportPupil } from "./jobs/pupilData";
@@ -34,8 +35,10 @@ right-of-access request) to FILE or standard output.
   --lang      language of the text (default: DEFAULT_LOCALE, bokmål)
 Each command first names the storage it works on (the embedded emulator and its folder, or the Azure account) in
 one line on standard error, so that standard output stays the report or the export.
-Exit status: 0 done, 2 wrong arguments, a file rejected whole or no such pupil, 3 another run was in progress,
-1 failure (also: export from a storage that holds no pupils at all).`;
+Exit status: 0 done; 2 a person must fix the input: wrong arguments, a file rejected whole (nothing changed) or no
+such pupil; 3 skipped, another run was in progress; 1 failure (the storage, the disk, the environment or the
+program; also: export from a storage that holds no pupils at all). nightly always ends with its summary, also when
+it fails (with --json: "ok": false and "failure": {"code": ...}).`;
 
 const OPTIONS = {
   feed: { type: "string" },
@@ -53,11 +56,41 @@ const OPTIONS = {
 
 class UsageError extends Error {}
 
+class ConfigurationError extends Error {}
+
+function failureOf(error: unknown): FailureCause {
+  return error instanceof ConfigurationError ? "configuration" : causeOf(error);
+}
+
+/**
+ * A nightly run that failed still ends with a summary: one line for a person and, with --json, an object with
+ * `ok: false` and the failure's code. Standard error gets the error's kind, never its message or stack, which may
+ * quote what was stored about a pupil; a wrong environment is explained, as it names settings only.
+ */
+function printFailure(failure: FailureCause, error: unknown, t: Translate, json: boolean): void {
+  if (error instanceof ConfigurationError) console.error(error.message);
+  else if (error !== undefined) console.error(`nightly run failed (${failure}): ${errorKind(error)}`);
+  console.log(t("run.failed", { reason: t(FAILURE_CAUSES[failure]) }));
+  if (json) console.log(JSON.stringify({ ok: false, failure: { code: failure }, resources: { peakMemoryMb: Math.round(process.resourceUsage().maxRSS / 1024) } }));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const command = argv[0] === "what-if" || argv[0] === "nightly" || argv[0] === "export" ? argv[0] : "nightly";
   const rest = argv[0] === command ? argv.slice(1) : argv;
+  let t = translator(toLocale(process.env.DEFAULT_LOCALE));
+  let json = false;
+  // Should the run wait on something that never comes, the process would end with status 0 and nothing said.
+  let ended = false;
+  const stalled = () => {
+    if (ended) return;
+    ended = true;
+    printFailure("stalled", undefined, t, json);
+    process.exitCode = 1;
+  };
+  if (command === "nightly") process.once("beforeExit", stalled);
   try {
     const args = parseArgs({ args: rest, options: OPTIONS }).values;
+    json = args.json;
     if (args.help) {
       console.log(USAGE);
       return 0;
@@ -69,9 +102,15 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "export" && !args.pupil) throw new UsageError("--pupil is required.");
 
     loadDotEnv();
-    const config = readConfig();
-    const lang = toLocale(args.lang ?? config.DEFAULT_LOCALE);
-    const t = translator(lang);
+    t = translator(toLocale(args.lang ?? process.env.DEFAULT_LOCALE));
+    let config;
+    try {
+      config = readConfig();
+    } catch (error) {
+      if (command !== "nightly") throw error;
+      throw new ConfigurationError((error as Error).message);
+    }
+    t = translator(toLocale(args.lang ?? config.DEFAULT_LOCALE));
     const logger = createLogger({ level: config.LOG_LEVEL, destination: 2 });
     console.error(describeConfiguredStorage(config));
     const opened = await openConfiguredStore(config, logger);
@@ -142,9 +181,16 @@ export async function main(argv: string[]): Promise<number> {
       await opened.close();
     }
   } catch (error) {
-    if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") !== true) throw error;
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") === true) {
+      console.error(`${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (command !== "nightly") throw error;
+    printFailure(failureOf(error), error, t, json);
+    return 1;
+  } finally {
+    ended = true;
+    process.off("beforeExit", stalled);
   }
 }
 

@@ -89,6 +89,61 @@ describe("npm run nightly (the nightly job from a terminal)", () => {
   });
 });
 
+describe("npm run nightly always ends with a summary and an exit status that tells what happened", () => {
+  it("a feed with a quote that is never closed: exit 2, the summary names the line, the run is recorded and the coordinators told", async function () {
+    this.timeout(60_000);
+    const files = await writeMunicipality({ feed: "pupil_id,date,kind,documented\nP1,2026-11-02,day,no\nP1,\"2026-11-19,day,yes\n" });
+    const prefix = `quote${Date.now().toString(36)}`;
+    const { code, stdout } = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20", "--json"], prefix);
+    assert.equal(code, 2);
+    assert.match(stdout, /Filen .*feed\.csv ble avvist: et anførselstegn \("\) på linje 3 blir aldri lukket/);
+    const summary = JSON.parse(stdout.trim().split("\n").pop() ?? "");
+    assert.deepEqual([summary.ok, summary.fileRejected.code], [false, "file.unterminatedQuote"]);
+    const store = await openStore({ connectionString: azuriteConnectionString(), tablePrefix: prefix });
+    assert.equal((await store.absence.listSchool("S1")).size, 0, "nothing of the rows before the quote is stored");
+    assert.ok((await store.runs.latest())?.summary.fileRejected, "the run is recorded, so that 'status' shows it");
+    assert.deepEqual((await store.outbox.list()).map((message) => message.kind), ["run-summary"]);
+  });
+
+  it("a roster with a quote that is never closed: exit 2 and the summary names the roster and the line", async function () {
+    this.timeout(60_000);
+    const files = await writeMunicipality({ roster: `pupil_id,pupil_name,school_id,group,contact_teacher_id\nP1,"Emma,S1,7B,${TEACHER.aadObjectId}\nP2,Noah,S1,7B,${TEACHER.aadObjectId}\n` });
+    const { code, stdout } = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20"], `rq${Date.now().toString(36)}`);
+    assert.equal(code, 2);
+    assert.match(stdout, /Filen .*roster\.csv ble avvist: .*linje 2/);
+  });
+
+  it("a line of 10 MB without a newline: exit 2, refused with its line", async function () {
+    this.timeout(60_000);
+    const files = await writeMunicipality({ feed: Buffer.concat([Buffer.from("pupil_id,date,kind,documented\nP1,2026-11-02,day,no\n"), Buffer.alloc(10 * 1024 * 1024, "x")]) });
+    const { code, stdout } = await nightlyCli(["--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20", "--json"], `long${Date.now().toString(36)}`);
+    assert.equal(code, 2);
+    assert.match(stdout, /linje 3 er lengre enn 65536 tegn/);
+    assert.equal(JSON.parse(stdout.trim().split("\n").pop() ?? "").fileRejected.code, "file.lineTooLong");
+  });
+
+  it("a run that fails (the storage does not answer): exit 1 with a summary line and ok:false with the failure's code, no stack", async function () {
+    this.timeout(60_000);
+    const files = await writeMunicipality();
+    const nowhere = azuriteConnectionString().replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:9");
+    const { code, stdout, stderr } = await cli(["nightly", "--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--as-of", "2026-11-20", "--json"], { STORAGE_CONNECTION_STRING: nowhere, TABLE_PREFIX: "nowhere" });
+    assert.equal(code, 1);
+    assert.match(stdout, /Den nattlige kjøringen stoppet på grunn av en feil og ble ikke fullført: lagringen svarte ikke/);
+    const summary = JSON.parse(stdout.trim().split("\n").pop() ?? "");
+    assert.deepEqual([summary.ok, summary.failure], [false, { code: "storage" }]);
+    assert.doesNotMatch(`${stdout}${stderr}`, /\n\s+at /, "no stack trace");
+  });
+
+  it("a wrong environment: exit 1, the summary line, and what to fix on standard error", async () => {
+    const files = await writeMunicipality();
+    const { code, stdout, stderr } = await cli(["nightly", "--feed", files.feed, "--roster", files.roster, "--org", files.organisation, "--json", "--lang", "en"], { STORAGE_CONNECTION_STRING: azuriteConnectionString(), LOG_LEVEL: "loud" });
+    assert.equal(code, 1);
+    assert.match(stdout, /The nightly run stopped because of an error and did not finish: the settings in the environment are not valid/);
+    assert.equal(JSON.parse(stdout.trim().split("\n").pop() ?? "").failure.code, "configuration");
+    assert.match(stderr, /LOG_LEVEL/);
+  });
+});
+
 describe("the operator commands name the storage they work on", () => {
   it("export, from a storage with pupils: the pupil as JSON on standard output, or 'no such pupil' (exit 2) for an unknown one", async () => {
     const files = await writeMunicipality();

@@ -70,6 +70,53 @@ function edFiRow(item: unknown, line: number): EdFiRow {
 const BATCH = 1_000;
 
 /**
+ * The longest string, key or number, the most tokens in one element and the deepest nesting an Ed-Fi file may
+ * have: a real attendance event is a few hundred characters, so a file beyond these is refused where it passes
+ * them, before the parser or the assembler holds it whole.
+ */
+export const MAX_JSON_VALUE_LENGTH = 64 * 1024;
+const MAX_ELEMENT_TOKENS = 10_000;
+const MAX_DEPTH = 32;
+
+/** Refuses a JSON token stream whose values, elements or nesting go beyond the limits above. */
+function boundedTokens(elementDepth: number): Transform {
+  let depth = 0;
+  let valueLength = 0;
+  let elementTokens = 0;
+  const tooLong = () => new FileRejected({ key: "file.valueTooLong", params: { limit: MAX_JSON_VALUE_LENGTH } });
+  return new Transform({
+    objectMode: true,
+    transform(token: { name: string; value?: unknown }, _encoding, done) {
+      switch (token.name) {
+        case "startObject":
+        case "startArray":
+          depth += 1;
+          if (depth > MAX_DEPTH) return done(tooLong());
+          break;
+        case "endObject":
+        case "endArray":
+          depth -= 1;
+          break;
+        case "startString":
+        case "startKey":
+        case "startNumber":
+          valueLength = 0;
+          break;
+        case "stringChunk":
+        case "keyChunk":
+        case "numberChunk":
+          valueLength += typeof token.value === "string" ? token.value.length : 0;
+          if (valueLength > MAX_JSON_VALUE_LENGTH) return done(tooLong());
+          break;
+      }
+      elementTokens = depth >= elementDepth ? elementTokens + 1 : 0;
+      if (elementTokens > MAX_ELEMENT_TOKENS) return done(tooLong());
+      done(null, token);
+    },
+  });
+}
+
+/**
  * Reads an Ed-Fi export, streamed, in batches of rows: a JSON array of attendance events, or an object that holds
  * the array under `value` (as an OData-style API answers). Anything else is rejected whole.
  */
@@ -77,7 +124,7 @@ export async function* readEdFiRows(path: string, head: string): AsyncGenerator<
   const wrapped = head.trimStart().startsWith("{");
   let sawArray = false;
   // iconv-lite's decoder (it drops a byte order mark) is a Transform; its declared type is the looser ReadWriteStream.
-  const stages: Transform[] = [iconv.decodeStream("utf8") as unknown as Transform, parser()];
+  const stages: Transform[] = [iconv.decodeStream("utf8") as unknown as Transform, parser(), boundedTokens(wrapped ? 3 : 2)];
   if (wrapped) stages.push(pick({ filter: "value" }));
   stages.push(
     new Transform({
@@ -101,7 +148,8 @@ export async function* readEdFiRows(path: string, head: string): AsyncGenerator<
         batch = [];
       }
     }
-  } catch {
+  } catch (error) {
+    if (error instanceof FileRejected) throw error;
     // The parser's message may quote the text it stopped at: the summary says only that the JSON is broken.
     throw new FileRejected({ key: "file.unparsable" });
   }

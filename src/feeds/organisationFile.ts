@@ -1,9 +1,17 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { OrganisationSchema, type Organisation } from "../domain/organisation";
 import { FileRejected } from "./problem";
 
+/** The largest organisation file read: a municipality of a few hundred schools needs well under a megabyte. */
+export const MAX_ORGANISATION_FILE_MB = 10;
+
 /** Reads and checks the organisation file; a file that does not pass is rejected whole with what to fix. */
 export async function readOrganisationFile(path: string): Promise<Organisation> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new FileRejected({ key: "file.notFound" });
+  // Read whole, so its size is checked first; a device or a pipe has no size to check.
+  if (!info.isFile()) throw new FileRejected({ key: "file.unreadable", params: { detail: "not a regular file" } });
+  if (info.size > MAX_ORGANISATION_FILE_MB * 1024 * 1024) throw new FileRejected({ key: "file.tooLarge", params: { megabytes: MAX_ORGANISATION_FILE_MB } });
   let text: string;
   try {
     text = await readFile(path, "utf8");

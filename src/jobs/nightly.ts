@@ -58,10 +58,12 @@ export type RunStep = "start" | "organisation" | "roster" | "feed" | "import" | 
 /** A run that did not end well: stopped at its deadline, stopped with the process, or failed with an error. */
 export interface RunFailure {
   code: "deadline" | "stopped" | "error";
+  /** For an error: the storage, the work folder's disk, or the program. */
+  cause?: "storage" | "disk" | "internal" | undefined;
   step: RunStep;
   /** The deadline, for a run stopped at it. */
   minutes?: number | undefined;
-  /** For the operator (the log has the same): what went wrong, in a developer's words. */
+  /** For the operator: what went wrong, in a developer's words; for an error its kind only (the log has its message). */
   reason: string;
 }
 
@@ -246,7 +248,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
   const describe = (rejections: RowRejection[]): RejectedRow[] =>
     rejections.map(({ line, problem }) => ({ line, reason: describeProblem(problem, t), code: problem.key }));
 
-  let organisation: Organisation;
+  let organisation: Organisation | undefined;
   let fileSettings: SettingsDocument;
   let roster: Roster;
   let feed: AbsenceFeed;
@@ -290,7 +292,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
     if (!dryRun) {
       const startedAt = clock.now().toISOString();
       await store.runs.record({ startedAt, finishedAt: startedAt, asOf: input.asOf ?? addDays(dateInZone(clock.now(), "Europe/Oslo"), -1), summary: { ...summary } });
-      await tellCoordinatorsOfTheRun(deps, undefined, startedAt);
+      await tellCoordinatorsOfTheRun(deps, organisation, startedAt);
     }
     return summary;
   }

@@ -1,5 +1,6 @@
 import { addDays, dateInZone } from "../domain/dates";
 import type { Organisation } from "../domain/organisation";
+import { causeOf, errorKind } from "./runFailure";
 import { emptySummary, queueForCoordinators, runNightly, type NightlyDependencies, type NightlyInput, type NightlySummary, type RunFailure, type RunWatch } from "./nightly";
 
 /** After the run is told to stop, how long it may take to reach its next step and clean up after itself. */
@@ -33,7 +34,7 @@ export async function runNightlyWithin(deps: NightlyDependencies, input: Nightly
   if (ending.kind === "done") return ending.summary;
 
   let code: RunFailure["code"] = "error";
-  let reason = ending.kind === "threw" ? errorText(ending.error) : "";
+  let reason = ending.kind === "threw" ? errorKind(ending.error) : "";
   if (ending.kind !== "threw") {
     code = ending.kind;
     const minutes = Math.round((options.deadlineMs / 60_000) * 100) / 100;
@@ -48,8 +49,14 @@ export async function runNightlyWithin(deps: NightlyDependencies, input: Nightly
     }
   }
   controller.abort(new Error(reason));
-  const failure: RunFailure = { code, step: watch.step, reason, ...(code === "deadline" ? { minutes: options.deadlineMs / 60_000 } : {}) };
-  logger.error({ code, step: watch.step, err: { message: reason } }, "nightly run failed");
+  const failure: RunFailure = {
+    code,
+    step: watch.step,
+    reason,
+    ...(code === "deadline" ? { minutes: options.deadlineMs / 60_000 } : {}),
+    ...(ending.kind === "threw" ? { cause: causeOf(ending.error) } : {}),
+  };
+  logger.error({ code, step: watch.step, err: { message: ending.kind === "threw" ? errorText(ending.error) : reason } }, "nightly run failed");
   const summary: NightlySummary = { ...(watch.summary ?? emptySummary(input.dryRun ?? false)), ok: false, failure };
   if (input.dryRun) return summary;
   await bounded(recordFailure(deps, input, summary, startedAt, watch.organisation), code === "stopped" ? STOP_GRACE_MS : REPORT_WITHIN_MS).catch((error: unknown) =>

@@ -1,6 +1,7 @@
 import type { Translate } from "../i18n";
 import type { StepCounts, WhatIfReport } from "../domain/whatIf";
 import type { NightlySummary, RunFailure } from "./nightly";
+import { FAILURE_CAUSES } from "./runFailure";
 
 /** The run summary as lines for a person, in the reader's language. */
 export function summaryText(summary: NightlySummary, t: Translate): string[] {
@@ -25,8 +26,8 @@ export function summaryText(summary: NightlySummary, t: Translate): string[] {
 export function failureText(failure: RunFailure, t: Translate): string[] {
   const step = t(`run.step.${failure.step}`);
   if (failure.code === "stopped") return [t("run.failed.stopped", { step })];
-  const what = failure.code === "deadline" ? t("run.failed.deadline", { minutes: failure.minutes ?? "", step }) : t("run.failed.error", { step });
-  return [what, t("alert.runFailed.advice")];
+  if (failure.code === "deadline") return [t("run.failed.deadline", { minutes: failure.minutes ?? "", step }), t("alert.runFailed.advice")];
+  return [t("run.failed", { reason: t(FAILURE_CAUSES[failure.cause ?? "internal"]) }), t("run.failed.error", { step }), t("alert.runFailed.advice")];
 }
 
 function stepCounts(counts: StepCounts, t: Translate): string {
