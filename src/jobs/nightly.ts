@@ -71,7 +71,8 @@ export interface NightlySummary {
   /** The rejected rows, at most REJECTED_LISTED of them; `rejectedTotal` counts them all. */
   rejected: RejectedRow[];
   rejectedTotal: number;
-  roster: { rows: number; accepted: number; rejected: RejectedRow[] };
+  /** The roster's rejected rows, at most REJECTED_LISTED of them; `rejectedTotal` counts them all. */
+  roster: { rows: number; accepted: number; rejected: RejectedRow[]; rejectedTotal: number };
   casesOpened: number;
   casesAdvanced: number;
   casesEscalated: number;
@@ -121,7 +122,7 @@ function emptySummary(dryRun: boolean): NightlySummary {
     unchangedDays: 0,
     rejected: [],
     rejectedTotal: 0,
-    roster: { rows: 0, accepted: 0, rejected: [] },
+    roster: { rows: 0, accepted: 0, rejected: [], rejectedTotal: 0 },
     casesOpened: 0,
     casesAdvanced: 0,
     casesEscalated: 0,
@@ -259,7 +260,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
     accepted: feed.acceptedCount,
     rejected: describe(feed.rejected.slice(0, REJECTED_LISTED)),
     rejectedTotal: feed.rejectedTotal,
-    roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected) },
+    roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected.slice(0, REJECTED_LISTED)), rejectedTotal: roster.rejectedTotal },
   });
   const feedState = judgeFeed({ organisation, asOf, spill, alreadyProcessed, schoolsWithPupils: new Set(roster.pupils.map((pupil) => pupil.schoolId)) });
   if (feedState) summary.feedAlarm = feedState;
@@ -303,7 +304,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
       if (summary.feedAlarm) await alertCoordinators(deps, organisation, summary.feedAlarm, asOf);
       if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
-      if (summary.rejectedTotal > 0 || summary.roster.rejected.length > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
+      if (summary.rejectedTotal > 0 || summary.roster.rejectedTotal > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
     }
     logger.info(
       { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, casesReturned: summary.casesReturned, notificationsQueued: summary.notificationsQueued, dryRun },
