@@ -3,10 +3,12 @@ import type { NightlySummary } from "../../src/jobs/nightly";
 import { summaryText } from "../../src/jobs/summaryText";
 import { translator } from "../../src/i18n";
 import type { Store } from "../../src/store";
+import { personalConversationId } from "../harness/activities";
 import { nightly } from "../harness/bot";
 import { COORDINATOR, FEED_CSV, LEADER, ORGANISATION, ROSTER_CSV, TEACHER, writeMunicipality } from "../harness/municipality";
 import { freshStore } from "../harness/store";
 import { overTableLimits } from "../harness/tableLimits";
+import { World } from "../harness/world";
 
 const AS_OF = "2026-11-20";
 const ROSTER_HEADER = "pupil_id,pupil_name,school_id,group,grade,contact_teacher_id,enrolled_from";
@@ -191,6 +193,31 @@ describe("input limits: a bad value never stops the night", () => {
       const summary = await night(store, { organisation: { ...ORGANISATION, schools: [{ ...school, leaders: [LEADER.aadObjectId] }] } });
       assert.equal(summary.fileRejected, undefined);
       assert.equal(summary.ok, true);
+    });
+  });
+
+  describe("the coordinators' card", () => {
+    let world: World | undefined;
+
+    afterEach(async () => world?.stop());
+
+    it("shows the first 40 rejected rows of each file and counts the rest, and stays under Teams' size limit", async () => {
+      const junk = "Sara sier at hun ikke orker mer og ".repeat(100);
+      const feed = [FEED_CSV, ...Array.from({ length: 250 }, (_, index) => `P2,2026-11-03,${junk}${index},no`)].join("\n");
+      const roster = rosterWith(...Array.from({ length: 450 }, (_, index) => `N${index},Ny elev ${index},S9,1A,1,${TEACHER.aadObjectId},`));
+      world = await World.start({ files: { feed, roster } });
+      await world.install(COORDINATOR);
+      await world.night(AS_OF);
+      await world.bot.sender.drain();
+
+      const sent = world.connector.sent(personalConversationId(COORDINATOR));
+      const card = JSON.stringify(sent.map((activity) => activity.attachments));
+      assert.match(card, /Nattlig kjøring ferdig/);
+      assert.match(card, /… og 210 avviste rader til\./);
+      assert.match(card, /… og 410 avviste rader i elevlisten til\./);
+      assert.equal((card.match(/Elevlisten, linje/g) ?? []).length, 40);
+      assert.ok(Buffer.byteLength(card) < 80 * 1024, `${Buffer.byteLength(card)} bytes`);
+      assert.doesNotMatch(card, /Sara/);
     });
   });
 });
