@@ -147,6 +147,20 @@ describe("input limits: a bad value never stops the night", () => {
     assert.deepEqual(await overTableLimits(store), []);
   });
 
+  it("an organisation file whose settings override 250 schools (a settings document over one property's 32 K characters) is stored whole", async () => {
+    const school = ORGANISATION.schools[0] as (typeof ORGANISATION.schools)[number];
+    const ids = ["S1", ...Array.from({ length: 249 }, (_, index) => `SKOLE-${index}`)];
+    const override = { rules: { "days-percent": { minPercent: 8 }, "days-in-a-row": { minDays: 4 } }, minEnrolledSchoolDays: 10, lessonsPerDay: 6, cooldownSchoolDays: 20 };
+    const organisation = { ...ORGANISATION, schools: ids.map((id) => ({ ...school, id })), settings: { schools: Object.fromEntries(ids.map((id) => [id, override])) } };
+    const summary = await night(store, { organisation });
+
+    assert.equal(summary.ok, true);
+    assert.ok(JSON.stringify((await store.settings.current())?.document).length > 32 * 1024, "the document is longer than one property holds");
+    assert.equal(Object.keys((await store.settings.current())?.document.schools ?? {}).length, 250);
+    assert.equal((await store.runs.latest())?.asOf, AS_OF);
+    assert.deepEqual(await overTableLimits(store), []);
+  });
+
   describe("a bad organisation file is refused whole with its reason, and nothing stored changes", () => {
     const school = ORGANISATION.schools[0] as (typeof ORGANISATION.schools)[number];
     const cases: [string, unknown, RegExp][] = [
