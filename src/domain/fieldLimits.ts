@@ -14,6 +14,8 @@ export const FIELD_LIMITS = {
   group: 50,
   /** Contact teachers of one pupil. */
   contactTeachers: 10,
+  /** Leaders of one school: an escalated case is stored with every one of them and a notice for each. */
+  leaders: 20,
 } as const;
 
 /** What is wrong with a field's value, said without quoting it (it may be a name, or free text from a shifted column). */

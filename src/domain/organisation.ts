@@ -17,7 +17,7 @@ export const SchoolIdSchema = IdSchema;
 export const SchoolSchema = z.object({
   id: SchoolIdSchema,
   name: name.pipe(z.string().min(1)),
-  leaders: z.array(entraId).default([]),
+  leaders: z.array(entraId).max(FIELD_LIMITS.leaders).default([]),
   /** Coordinators of this school only; the municipality's coordinators are at the top level. */
   coordinators: z.array(entraId).default([]),
   resourceTeam: z.object({ teamId: textSchema(FIELD_LIMITS.name).pipe(z.string().min(1)), channelId: textSchema(FIELD_LIMITS.name).pipe(z.string().min(1)) }).optional(),

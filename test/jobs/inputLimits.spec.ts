@@ -171,6 +171,7 @@ describe("input limits: a bad value never stops the night", () => {
       ["a school id with a control character", { ...ORGANISATION, schools: [{ ...school, id: "S\u00851" }] }, /schools\.0\.id: must not contain/],
       ["a school id of 101 characters", { ...ORGANISATION, schools: [{ ...school, id: "S".repeat(101) }] }, /schools\.0\.id: must be at most 100 characters/],
       ["a leader's id of 1,000 characters", { ...ORGANISATION, schools: [{ ...school, leaders: ["L".repeat(1_000)] }] }, /schools\.0\.leaders\.0: must be at most 100/],
+      ["21 leaders at one school", { ...ORGANISATION, schools: [{ ...school, leaders: Array.from({ length: 21 }, (_, index) => `L${index}`) }] }, /schools\.0\.leaders: Array must contain at most 20/],
       ["a coordinator's id with #", { ...ORGANISATION, coordinators: ["K#1"] }, /coordinators\.0: must not contain/],
       ["a school's coordinator id of 300 × ø", { ...ORGANISATION, schools: [{ ...school, coordinators: ["ø".repeat(300)] }] }, /schools\.0\.coordinators\.0: must be at most 100/],
       ["a school name of 100,000 characters", { ...ORGANISATION, schools: [{ ...school, name: "Skole ".repeat(20_000) }] }, /schools\.0\.name: must be at most 200 characters/],
