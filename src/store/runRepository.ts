@@ -55,7 +55,7 @@ export class RunRepository {
 
 /**
  * The summary as JSON of at most SUMMARY_MAX_CHARACTERS: when too long, its longest lists are halved until it fits
- * (their totals still count every row), and it is marked `truncated`; at worst only its counts are kept.
+ * (their totals still count every row), and it is marked `truncated`; at worst its lists are emptied.
  */
 export function fittedSummary(summary: Record<string, unknown>): string {
   let text = JSON.stringify(summary);
@@ -66,8 +66,15 @@ export function fittedSummary(summary: Record<string, unknown>): string {
     text = JSON.stringify(copy);
     if (text.length <= SUMMARY_MAX_CHARACTERS) return text;
   }
-  const counts = Object.entries(copy).filter(([, value]) => typeof value === "number" || typeof value === "boolean" || (typeof value === "string" && value.length <= 1_000));
-  return JSON.stringify(Object.fromEntries(counts));
+  return JSON.stringify(countsOnly(copy));
+}
+
+/** The summary's shape with every list emptied and long texts cut: what is left when even halved lists do not fit. */
+function countsOnly(value: unknown): unknown {
+  if (Array.isArray(value)) return [];
+  if (typeof value === "string") return value.slice(0, 1_000);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, countsOnly(inner)]));
 }
 
 /** The longest non-empty list in the summary or one level below (the feed's and the roster's rejected rows). */

@@ -173,6 +173,14 @@ describe("input limits at the edge", () => {
       assert.equal(fitted.roster.rejected.length, 100, "a short list is kept");
     });
 
+    it("keeps its shape and counts when even its texts are too long", () => {
+      const strange = { ok: true, fileRejected: { file: "f".repeat(500_000), reason: "r", code: "file.empty" }, roster: { rows: 1, rejected: [], rejectedTotal: 0 } };
+      const fitted = JSON.parse(fittedSummary(strange)) as typeof strange;
+      assert.equal(fitted.fileRejected.file.length, 1_000);
+      assert.deepEqual(fitted.roster, strange.roster);
+      assert.equal(fitted.ok, true);
+    });
+
     it("is written over several properties and read back whole; a record written as one property still reads", async () => {
       const store = await freshStore();
       const summary = { ok: true, rejected: rows(200, "z".repeat(400)), rejectedTotal: 200 };
