@@ -1,33 +1,30 @@
 import { z } from "zod";
 import { isIsoDate, isValidTimeZone } from "./dates";
 import { SchoolCalendar } from "./calendar";
+import { FIELD_LIMITS, IdSchema, textSchema } from "./fieldLimits";
 
 const isoDate = z.string().trim().refine(isIsoDate, { message: "must be a date written YYYY-MM-DD" });
-const entraId = z.string().trim().min(1);
+const entraId = IdSchema;
+const name = textSchema(FIELD_LIMITS.name);
 
 const DateRangeSchema = z
   .object({ from: isoDate, to: isoDate })
   .refine((range) => range.from <= range.to, { message: "'from' must not be after 'to'" });
 
 /** A school's id as it may stand in a storage key: Azure Tables refuse / \ # ? and control characters there. */
-export const SchoolIdSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine((id) => ![...id].some((character) => "/\\#?".includes(character) || /\p{Cc}/u.test(character)), { message: "must not contain / \\ # ? or control characters" });
+export const SchoolIdSchema = IdSchema;
 
 export const SchoolSchema = z.object({
   id: SchoolIdSchema,
-  name: z.string().trim().min(1),
-  leaders: z.array(entraId).default([]),
+  name: name.pipe(z.string().min(1)),
+  leaders: z.array(entraId).max(FIELD_LIMITS.leaders).default([]),
   /** Coordinators of this school only; the municipality's coordinators are at the top level. */
   coordinators: z.array(entraId).default([]),
-  resourceTeam: z.object({ teamId: z.string().min(1), channelId: z.string().min(1) }).optional(),
+  resourceTeam: z.object({ teamId: textSchema(FIELD_LIMITS.name).pipe(z.string().min(1)), channelId: textSchema(FIELD_LIMITS.name).pipe(z.string().min(1)) }).optional(),
   calendar: z.object({
     schoolYear: DateRangeSchema,
     closed: z
-      .array(z.object({ from: isoDate, to: isoDate, name: z.string().optional() }))
+      .array(z.object({ from: isoDate, to: isoDate, name: name.optional() }))
       .default([]),
   }),
 });
@@ -35,7 +32,7 @@ export const SchoolSchema = z.object({
 /** The organisation file: the municipality, its schools with their leaders and calendars, and its coordinators. */
 export const OrganisationSchema = z
   .object({
-    municipality: z.string().trim().min(1),
+    municipality: name.pipe(z.string().min(1)),
     timeZone: z
       .string()
       .default("Europe/Oslo")

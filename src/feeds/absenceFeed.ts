@@ -5,7 +5,8 @@ import type { Pupil } from "../domain/roster";
 import { readCsvTableInBatches } from "./csvTable";
 import { looksLikeJson, readEdFiRows } from "./edFi";
 import { mapped, type FeedMapping } from "./mapping";
-import { badValue, FileRejected, type Problem, type RowRejection } from "./problem";
+import { badValue, fieldProblem, FileRejected, keepRejection, type Problem, type RowRejection } from "./problem";
+import { FIELD_LIMITS, idFault } from "../domain/fieldLimits";
 import { open } from "node:fs/promises";
 
 export const ABSENCE_FEED_COLUMNS = ["pupil_id", "date", "kind", "documented"] as const;
@@ -57,14 +58,6 @@ export interface AbsenceFeed {
   rejectedTotal: number;
 }
 
-/** A file of bad rows is summarised, not kept whole: memory stays bounded however many rows are wrong. */
-export const REJECTED_KEPT = 200;
-
-function reject(feed: AbsenceFeed, rejection: RowRejection): void {
-  feed.rejectedTotal += 1;
-  if (feed.rejected.length < REJECTED_KEPT) feed.rejected.push(rejection);
-}
-
 export interface FeedContext {
   pupils: ReadonlyMap<string, Pupil>;
   calendars: ReadonlyMap<string, SchoolCalendar>;
@@ -114,7 +107,11 @@ export function readFeedRow(values: Record<string, string>, context: FeedContext
   }
   const pupilId = values.pupil_id as string;
   const pupil = context.pupils.get(pupilId);
-  if (!pupil) return { key: "feed.unknownPupil" };
+  if (!pupil) {
+    // The roster's ids are checked: an id storage cannot take is no pupil's, and is said to be wrong as an id.
+    const fault = idFault(pupilId);
+    return fault ? fieldProblem("pupil_id", fault, FIELD_LIMITS.id) : { key: "feed.unknownPupil" };
+  }
 
   const rawDate = values.date as string;
   const date = parseDateOnce(rawDate);
@@ -151,7 +148,7 @@ export async function readAbsenceFeed(path: string, context: FeedContext): Promi
         feed.rows += 1;
         const read = row.problem ?? readFeedRow({ ...row.values, kind: row.event?.kind ?? "", documented: row.event?.documented ?? "" }, context);
         if (isProblem(read)) {
-          reject(feed, { line: row.line, problem: read });
+          keepRejection(feed, { line: row.line, problem: read });
           continue;
         }
         if (row.event?.subject) read.event.subject = row.event.subject.slice(0, 20);
@@ -166,7 +163,7 @@ export async function readAbsenceFeed(path: string, context: FeedContext): Promi
     for (const { line, values, problem } of rows) {
       feed.rows += 1;
       const row = problem ?? readFeedRow(values, context);
-      if (isProblem(row)) reject(feed, { line, problem: row });
+      if (isProblem(row)) keepRejection(feed, { line, problem: row });
       else accept(feed, { line, ...row }, context);
     }
     await context.sink?.flush();

@@ -1,3 +1,4 @@
+import type { FieldFault } from "../domain/fieldLimits";
 import type { MessageKey } from "../i18n/nb";
 import type { Translate } from "../i18n";
 
@@ -11,6 +12,25 @@ export interface Problem {
 export interface RowRejection {
   line: number;
   problem: Problem;
+}
+
+/** A file of bad rows is summarised, not kept whole: memory and the run summary stay bounded however many are wrong. */
+export const REJECTED_KEPT = 200;
+
+/** The first rejected rows of a file (at most REJECTED_KEPT), and how many there were in all. */
+export interface Rejections {
+  rejected: RowRejection[];
+  rejectedTotal: number;
+}
+
+export function keepRejection(list: Rejections, rejection: RowRejection): void {
+  list.rejectedTotal += 1;
+  if (list.rejected.length < REJECTED_KEPT) list.rejected.push(rejection);
+}
+
+/** A field over its limit or with characters storage refuses: the column and the limit are named, never the value. */
+export function fieldProblem(column: string, fault: FieldFault, max: number): Problem {
+  return { key: `field.${fault}`, params: { column, max } };
 }
 
 /**
@@ -55,9 +75,13 @@ export class FileRejected extends Error {
   }
 }
 
-/** The problem in the reader's language. */
+/** A reason is cut here in what is stored and sent: a detail from a parser or schema could be long. */
+export const REASON_CHARACTERS = 500;
+
+/** The problem in the reader's language, at most REASON_CHARACTERS long. */
 export function describeProblem(problem: Problem, t: Translate): string {
   const params = { ...problem.params };
   if (typeof params.why === "string") params.why = t(`why.${params.why}` as MessageKey);
-  return t(problem.key, params);
+  const text = t(problem.key, params);
+  return text.length > REASON_CHARACTERS ? `${text.slice(0, REASON_CHARACTERS - 1)}…` : text;
 }

@@ -106,7 +106,8 @@ export interface NightlySummary {
   /** The rejected rows, at most REJECTED_LISTED of them; `rejectedTotal` counts them all. */
   rejected: RejectedRow[];
   rejectedTotal: number;
-  roster: { rows: number; accepted: number; rejected: RejectedRow[] };
+  /** The roster's rejected rows, at most REJECTED_LISTED of them; `rejectedTotal` counts them all. */
+  roster: { rows: number; accepted: number; rejected: RejectedRow[]; rejectedTotal: number };
   casesOpened: number;
   casesAdvanced: number;
   casesEscalated: number;
@@ -158,7 +159,7 @@ export function emptySummary(dryRun: boolean): NightlySummary {
     unchangedDays: 0,
     rejected: [],
     rejectedTotal: 0,
-    roster: { rows: 0, accepted: 0, rejected: [] },
+    roster: { rows: 0, accepted: 0, rejected: [], rejectedTotal: 0 },
     casesOpened: 0,
     casesAdvanced: 0,
     casesEscalated: 0,
@@ -304,7 +305,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
     accepted: feed.acceptedCount,
     rejected: describe(feed.rejected.slice(0, REJECTED_LISTED)),
     rejectedTotal: feed.rejectedTotal,
-    roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected) },
+    roster: { rows: roster.rows, accepted: roster.pupils.length, rejected: describe(roster.rejected.slice(0, REJECTED_LISTED)), rejectedTotal: roster.rejectedTotal },
   });
   const feedState = judgeFeed({ organisation, asOf, spill, alreadyProcessed, schoolsWithPupils: new Set(roster.pupils.map((pupil) => pupil.schoolId)) });
   if (feedState) summary.feedAlarm = feedState;
@@ -354,7 +355,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
       // Only once its run is recorded: a run that fails before reads the same feed again, not "no new feed".
       if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
-      if (summary.rejectedTotal > 0 || summary.roster.rejected.length > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
+      if (summary.rejectedTotal > 0 || summary.roster.rejectedTotal > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
     }
     logger.info(
       { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, casesReturned: summary.casesReturned, notificationsQueued: summary.notificationsQueued, dryRun },

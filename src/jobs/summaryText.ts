@@ -3,15 +3,24 @@ import type { StepCounts, WhatIfReport } from "../domain/whatIf";
 import type { NightlySummary, RunFailure } from "./nightly";
 import { FAILURE_CAUSES } from "./runFailure";
 
-/** The run summary as lines for a person, in the reader's language. */
-export function summaryText(summary: NightlySummary, t: Translate): string[] {
+/**
+ * The run summary as lines for a person, in the reader's language. `listed` caps the rejected rows shown of each
+ * file (a card must stay small); the rest are counted ("… and 12 more"), from the totals of every rejected row.
+ */
+export function summaryText(summary: NightlySummary, t: Translate, options: { listed?: number } = {}): string[] {
   if (summary.failure) return failureText(summary.failure, t);
   if (summary.fileRejected) return [t("run.fileRejected", { file: summary.fileRejected.file, reason: summary.fileRejected.reason })];
+  const listed = options.listed ?? Infinity;
   const lines = [t("run.summary", { asOf: summary.asOf ?? "", rows: summary.rows, accepted: summary.accepted, rejectedCount: summary.rejectedTotal })];
   if (summary.corrected + summary.duplicated > 0) lines.push(t("run.corrections", { corrected: summary.corrected, duplicated: summary.duplicated }));
-  for (const row of summary.rejected) lines.push(`  ${t("run.rejectedRow", { line: row.line, reason: row.reason })}`);
-  if (summary.rejectedTotal > summary.rejected.length) lines.push(`  ${t("run.rejectedMore", { count: summary.rejectedTotal - summary.rejected.length })}`);
-  for (const row of summary.roster.rejected) lines.push(`  ${t("run.rosterRejectedRow", { line: row.line, reason: row.reason })}`);
+  const feedRows = summary.rejected.slice(0, listed);
+  for (const row of feedRows) lines.push(`  ${t("run.rejectedRow", { line: row.line, reason: row.reason })}`);
+  if (summary.rejectedTotal > feedRows.length) lines.push(`  ${t("run.rejectedMore", { count: summary.rejectedTotal - feedRows.length })}`);
+  const rosterRows = summary.roster.rejected.slice(0, listed);
+  // A summary stored before the roster's rows were capped has no total: its list was whole.
+  const rosterTotal = summary.roster.rejectedTotal ?? summary.roster.rejected.length;
+  for (const row of rosterRows) lines.push(`  ${t("run.rosterRejectedRow", { line: row.line, reason: row.reason })}`);
+  if (rosterTotal > rosterRows.length) lines.push(`  ${t("run.rosterRejectedMore", { count: rosterTotal - rosterRows.length })}`);
   lines.push(t("run.cases", { casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
   if (summary.casesReturned > 0) lines.push(t("run.returned", { count: summary.casesReturned }));
   if (summary.casesClosed > 0) lines.push(t("run.closed", { count: summary.casesClosed }));

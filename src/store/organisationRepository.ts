@@ -1,5 +1,6 @@
 import { OrganisationSchema, type Organisation } from "../domain/organisation";
 import { Recent } from "./recent";
+import { chunkText, joinChunks } from "./chunkedText";
 import { isNotFound, type Storage } from "./storage";
 
 const PARTITION = "organisation";
@@ -19,11 +20,8 @@ export class OrganisationRepository {
   }
 
   async save(organisation: Organisation): Promise<void> {
-    const json = JSON.stringify(organisation);
-    const chunks: Record<string, string> = {};
-    const size = 30_000;
-    for (let index = 0; index * size < json.length; index += 1) chunks[`part${index}`] = json.slice(index * size, (index + 1) * size);
-    await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: CURRENT, parts: Object.keys(chunks).length, ...chunks }, "Replace");
+    const { count, properties } = chunkText(JSON.stringify(organisation), "part");
+    await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: CURRENT, parts: count, ...properties }, "Replace");
     this.recent.forget();
   }
 
@@ -43,10 +41,11 @@ export class OrganisationRepository {
   private async read(): Promise<Organisation | undefined> {
     try {
       const entity = await this.table.getEntity<Record<string, unknown>>(PARTITION, CURRENT);
-      const parts = Number(entity.parts);
-      let json = "";
-      for (let index = 0; index < parts; index += 1) json += String(entity[`part${index}`] ?? "");
-      return OrganisationSchema.parse(JSON.parse(json));
+      const json = joinChunks(entity, "part", Number(entity.parts));
+      const stored = JSON.parse(json) as Organisation;
+      // Checked as it was read from the file: limits tightened since then must not make the stored one unreadable.
+      const parsed = OrganisationSchema.safeParse(stored);
+      return parsed.success ? parsed.data : stored;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -1,5 +1,6 @@
 import { Recent } from "./recent";
 import { SettingsDocumentSchema, type SettingsDocument } from "../domain/settings";
+import { CHUNK_CHARACTERS, chunkText, joinChunks } from "./chunkedText";
 import { isConflict, type Storage } from "./storage";
 
 export interface SettingsVersion {
@@ -15,7 +16,9 @@ interface SettingsEntity {
   partitionKey: string;
   rowKey: string;
   version: number;
-  document: string;
+  /** The document's JSON; a long one (many schools' overrides) is in `documentParts` chunks `document0`, ... instead. */
+  document?: string;
+  documentParts?: number;
   changedBy: string;
   changedAt: string;
   change: string;
@@ -52,7 +55,7 @@ export class SettingsRepository {
       if (entity.partitionKey !== PARTITION) continue;
       versions.push({
         version: entity.version,
-        document: SettingsDocumentSchema.parse(JSON.parse(entity.document)),
+        document: SettingsDocumentSchema.parse(JSON.parse(entity.documentParts === undefined ? (entity.document ?? "{}") : joinChunks(entity, "document", entity.documentParts))),
         changedBy: entity.changedBy,
         changedAt: entity.changedAt,
         change: entity.change,
@@ -72,11 +75,14 @@ export class SettingsRepository {
   async save(input: { document: SettingsDocument; changedBy: string; change: string; expectedVersion: number; now: Date }): Promise<SettingsVersion> {
     const version = input.expectedVersion + 1;
     const document = SettingsDocumentSchema.parse(input.document);
+    const json = JSON.stringify(document);
+    // A table property holds 32 K characters: a longer document is cut into chunks (a short one is written as always).
+    const chunks = json.length > CHUNK_CHARACTERS ? chunkText(json, "document") : undefined;
     const entity: SettingsEntity = {
       partitionKey: PARTITION,
       rowKey: rowKey(version),
       version,
-      document: JSON.stringify(document),
+      ...(chunks ? { documentParts: chunks.count, ...chunks.properties } : { document: json }),
       changedBy: input.changedBy,
       changedAt: input.now.toISOString(),
       change: input.change,

@@ -54,6 +54,8 @@ const PAUSED_RECHECK_MS = 60 * 1000;
 const QUEUE_CONCURRENCY = 4;
 /** With a delivery queue: the most often the outbox table is swept for messages the queue lost. */
 const SWEEP_EVERY_MS = 60 * 1000;
+/** Rejected rows shown of each file in the run-summary card (a card stays under Teams' size limit); the rest are counted. */
+const RUN_SUMMARY_ROWS_LISTED = 40;
 const MAX_ATTEMPTS = 12;
 /** Teams asks to retry these (throttled, precondition, gateway); anything else that fails is not retried. */
 // 401: the bot's own credentials were refused (a secret rotated, a wrong app id): fixable, and not the recipient's fault.
@@ -457,7 +459,7 @@ export class OutboxSender {
     if (message.kind === "digest") return renderDigest(store, message, locale, clock.now());
     if (message.kind === "run-summary") {
       const run = await store.runs.latest();
-      return [textCard(t("run.finished"), run ? summaryText(run.summary as unknown as NightlySummary, t) : [t("status.none")])];
+      return [textCard(t("run.finished"), run ? summaryText(run.summary as unknown as NightlySummary, t, { listed: RUN_SUMMARY_ROWS_LISTED }) : [t("status.none")])];
     }
     if (message.kind === "coordinator-alert" && message.subject.startsWith("missing-feed:")) {
       return [alertCard(t("alert.missingFeed.title"), t("alert.missingFeed.body", { date: formatDate(locale, message.subject.split(":")[1] ?? "") }))];

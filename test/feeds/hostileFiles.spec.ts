@@ -7,7 +7,7 @@ import { calendarOf, OrganisationSchema } from "../../src/domain/organisation";
 import type { Pupil } from "../../src/domain/roster";
 import { readAbsenceFeed, type FeedContext } from "../../src/feeds/absenceFeed";
 import { MAX_LINE_LENGTH } from "../../src/feeds/csvTable";
-import { readOrganisationFile } from "../../src/feeds/organisationFile";
+import { ORGANISATION_MAX_CHARACTERS, readOrganisationFile } from "../../src/feeds/organisationFile";
 import { FileRejected, type Problem } from "../../src/feeds/problem";
 import { readRoster } from "../../src/feeds/rosterFile";
 import type { Store } from "../../src/store";
@@ -158,7 +158,7 @@ describe("hostile Ed-Fi, organisation and Excel files are refused at once", func
 
   it("an organisation file over 10 MB, cut short, or not a file is refused with what is wrong", async () => {
     const padded = await hostile("organisation.json", JSON.stringify(ORGANISATION).replace("{", `{${" ".repeat(11 * 1024 * 1024)}`));
-    assert.deepEqual(await refusal(readOrganisationFile(padded)), { key: "file.tooLarge", params: { megabytes: 10 } });
+    assert.deepEqual(await refusal(readOrganisationFile(padded)), { key: "file.organisationTooLarge", params: { max: ORGANISATION_MAX_CHARACTERS } });
     const cut = await hostile("organisation.json", JSON.stringify(ORGANISATION).slice(0, 100));
     assert.equal((await refusal(readOrganisationFile(cut))).key, "file.invalidOrganisation");
     const folder = join(await mkdtemp(join(tmpdir(), "tidlig-hostile-")), "organisation.json");
