@@ -65,7 +65,10 @@ export interface AbsenceCase {
   teacherIds: string[];
   /** The task waiting for an answer, if any. */
   current?: TaskState | undefined;
-  /** Earlier tasks, oldest first. */
+  /**
+   * Earlier tasks, oldest first: the latest HISTORY_KEPT, and the latest of each kind of task (the referral summary
+   * needs the last meeting). Every answer is also in the audit trail, which keeps the whole history.
+   */
   done: TaskState[];
   /** When the measures agreed in the meeting started, for the before/after numbers at the evaluation. */
   measuresStartedOn?: IsoDate | undefined;
@@ -94,8 +97,27 @@ export interface RoutineClock {
   evaluationAfterSchoolDays: number;
 }
 
+/**
+ * Earlier tasks a case keeps. A case is one stored entity (at most 1 MiB): a year of fortnightly evaluations is
+ * about 20 tasks, and 60 of the longest possible answers stay far below the limit.
+ */
+export const HISTORY_KEPT = 60;
+
+/** The latest HISTORY_KEPT tasks, and the latest of each kind of task, oldest first. */
+function keepRecent(done: TaskState[]): TaskState[] {
+  if (done.length <= HISTORY_KEPT) return done;
+  const latestOfKind = new Map(done.map((task) => [task.task, task]));
+  const kept = new Set([...done.slice(-HISTORY_KEPT), ...latestOfKind.values()]);
+  return done.filter((task) => kept.has(task));
+}
+
+/** The serial of the case's next task: one more than any task it has had (older ones may no longer be kept). */
+function nextSerial(absenceCase: AbsenceCase): number {
+  return Math.max(0, absenceCase.current?.serial ?? 0, ...absenceCase.done.map((task) => task.serial)) + 1;
+}
+
 function startTask(absenceCase: AbsenceCase, task: TaskId, step: number, openedOn: IsoDate, routine: RoutineClock, deliverFrom?: string): AbsenceCase {
-  const serial = absenceCase.done.length + 1;
+  const serial = nextSerial(absenceCase);
   const current: TaskState = {
     task,
     step,
@@ -148,7 +170,7 @@ export function isOpen(absenceCase: AbsenceCase): boolean {
 }
 
 function retire(absenceCase: AbsenceCase, asOf: IsoDate): TaskState[] {
-  return absenceCase.current ? [...absenceCase.done, { ...absenceCase.current, supersededOn: asOf }] : absenceCase.done;
+  return absenceCase.current ? keepRecent([...absenceCase.done, { ...absenceCase.current, supersededOn: asOf }]) : absenceCase.done;
 }
 
 /**
@@ -220,7 +242,7 @@ export function answerTask(absenceCase: AbsenceCase, input: { answers: Answers; 
   const answered: TaskState = { ...task, answers: input.answers, answeredBy: input.answeredBy, answeredAt: input.now.toISOString() };
   // An answer ends a snooze of the task.
   const snoozed = absenceCase.snoozed?.serial === task.serial ? undefined : absenceCase.snoozed;
-  const base: AbsenceCase = { ...absenceCase, current: undefined, done: [...absenceCase.done, answered], stage: "monitoring", snoozed };
+  const base: AbsenceCase = { ...absenceCase, current: undefined, done: keepRecent([...absenceCase.done, answered]), stage: "monitoring", snoozed };
   const { answers, routine, today } = input;
   const evaluationOn = (date: string | undefined) => (date && date > today ? date : routine.calendar.addSchoolDays(today, routine.evaluationAfterSchoolDays));
 

@@ -1,5 +1,6 @@
 import { odata, type TableEntity, type TableTransaction } from "@azure/data-tables";
 import type { AbsenceEvent, PupilDay } from "../domain/absence";
+import { joinText, splitText } from "./chunkedText";
 import { isNotFound, keyOf, type Storage } from "./storage";
 
 /**
@@ -20,8 +21,6 @@ export interface SchoolPupilDay extends PupilDay {
   schoolId: string;
 }
 
-/** Table storage keeps at most 64 KiB (32 K UTF-16 characters) in one string property. */
-const CHUNK_CHARACTERS = 30_000;
 /** A batch transaction carries at most 100 operations and 4 MiB; stay well below the size. */
 const BATCH_ENTITIES = 100;
 const BATCH_CHARACTERS = 1_500_000;
@@ -37,17 +36,12 @@ export interface EncodedRecord {
 /** The entity that holds one pupil's days, as it is written (exported for the benchmark's bare baseline). */
 export function encodePupilRecord(schoolId: string, pupilId: string, days: ReadonlyMap<string, AbsenceEvent[]>): EncodedRecord {
   const text = JSON.stringify([...days.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  const entity: EncodedRecord["entity"] = { partitionKey: schoolId, rowKey: keyOf(pupilId), pupilId, chunks: 0 };
-  for (let start = 0; start < text.length; start += CHUNK_CHARACTERS) {
-    entity[`d${entity.chunks}`] = text.slice(start, start + CHUNK_CHARACTERS);
-    entity.chunks += 1;
-  }
-  return { entity, characters: text.length };
+  const { chunks, properties } = splitText(text, "d");
+  return { entity: { partitionKey: schoolId, rowKey: keyOf(pupilId), pupilId, chunks, ...properties }, characters: text.length };
 }
 
 function decode(entity: PupilAbsenceEntity): PupilDay[] {
-  let text = "";
-  for (let chunk = 0; chunk < entity.chunks; chunk += 1) text += entity[`d${chunk}`] ?? "";
+  const text = joinText(entity, "d", entity.chunks);
   const days = text === "" ? [] : (JSON.parse(text) as DayList);
   return days.map(([date, events]) => ({ pupilId: entity.pupilId, date, events }));
 }
