@@ -31,6 +31,19 @@ export interface Notice {
   deliverFrom?: string | undefined;
 }
 
+/**
+ * A change of the case for the audit trail, decided with the change and stored on the case until it is written
+ * (with the case's notices): a run stopped in between leaves it for the next one, and it is written once.
+ */
+export interface AuditNote {
+  action: string;
+  at: string;
+  /** Entra object id of the person, or `system` for the nightly job. */
+  actor: string;
+  before?: unknown;
+  after: unknown;
+}
+
 /** A task of the routine in a case: asked on one day, due on another, answered (or not). */
 export interface TaskState {
   task: TaskId;
@@ -79,6 +92,8 @@ export interface AbsenceCase {
   closeReason?: CloseReason | undefined;
   /** Notices decided on but not yet written to the outbox; cleared once they are (crash-safe hand-over). */
   pendingNotices: Notice[];
+  /** Audit entries decided on but not yet written to the trail; cleared with the notices (absent on older cases). */
+  pendingAudit?: AuditNote[] | undefined;
   /** The current task put off by the contact teacher ("remind me on ..."), or the last such, woken early. */
   snoozed?: Snooze | undefined;
 }
@@ -163,6 +178,22 @@ export function openCase(input: {
     pendingNotices: [],
   };
   return startTask(empty, taskForStep(step), step, input.asOf, input.routine);
+}
+
+/**
+ * The case with a change noted for the audit trail: what it was (`before`) and what it is now (`of`, by default the
+ * case itself): stage, step, task, the rules that fired and who was told.
+ */
+export function noteChange(absenceCase: AbsenceCase, action: string, input: { at: string; actor: string; before?: unknown; of?: AbsenceCase }): AbsenceCase {
+  const of = input.of ?? absenceCase;
+  const after = { stage: of.stage, step: of.step, task: of.current?.task, rules: of.findings.map((finding) => finding.ruleId), escalatedTo: of.escalatedTo };
+  const note: AuditNote = { action, at: input.at, actor: input.actor, ...(input.before === undefined ? {} : { before: input.before }), after };
+  return { ...absenceCase, pendingAudit: [...(absenceCase.pendingAudit ?? []), note] };
+}
+
+/** Whether the case has notices or audit entries still to write. */
+export function hasPendingWork(absenceCase: AbsenceCase): boolean {
+  return absenceCase.pendingNotices.length > 0 || (absenceCase.pendingAudit?.length ?? 0) > 0;
 }
 
 export function isOpen(absenceCase: AbsenceCase): boolean {

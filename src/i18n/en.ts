@@ -49,6 +49,7 @@ export const en: Record<MessageKey, string> = {
   "run.corrections": "Corrected: {{corrected}} days. Identical rows counted once: {{duplicated}}.",
   "run.rejectedMore": "… and {{count}} more rejected rows.",
   "run.closed": "Cases closed because the pupil left or changed school: {{count}}.",
+  "run.casesFailed": "Cases that could not be written tonight (finished by the next run): {{count}}. See the operations log.",
   "run.rejectedRow": "Line {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Roster, line {{line}}: {{reason}}",
   "run.skipped": "Another nightly run is in progress. This one did nothing.",

@@ -48,6 +48,7 @@ export const nb = {
   "run.corrections": "Rettet: {{corrected}} dager. Like rader telt én gang: {{duplicated}}.",
   "run.rejectedMore": "… og {{count}} avviste rader til.",
   "run.closed": "Saker avsluttet fordi eleven har sluttet eller byttet skole: {{count}}.",
+  "run.casesFailed": "Saker som ikke kunne skrives i natt (fullføres ved neste kjøring): {{count}}. Se driftsloggen.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Elevlisten, linje {{line}}: {{reason}}",
   "run.skipped": "En annen nattlig kjøring pågår. Denne gjorde ingenting.",

@@ -50,6 +50,7 @@ export const nn: Record<MessageKey, string> = {
   "run.corrections": "Retta: {{corrected}} dagar. Like rader talde éin gong: {{duplicated}}.",
   "run.rejectedMore": "… og {{count}} avviste rader til.",
   "run.closed": "Saker avslutta fordi eleven har slutta eller bytt skule: {{count}}.",
+  "run.casesFailed": "Saker som ikkje kunne skrivast i natt (vert fullførte ved neste køyring): {{count}}. Sjå driftsloggen.",
   "run.rejectedRow": "Linje {{line}}: {{reason}}",
   "run.rosterRejectedRow": "Elevlista, linje {{line}}: {{reason}}",
   "run.skipped": "Ei anna nattleg køyring held på. Denne gjorde ingenting.",
