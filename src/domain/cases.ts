@@ -187,7 +187,11 @@ export function openCase(input: {
 export function noteChange(absenceCase: AbsenceCase, action: string, input: { at: string; actor: string; before?: unknown; of?: AbsenceCase }): AbsenceCase {
   const of = input.of ?? absenceCase;
   const after = { stage: of.stage, step: of.step, task: of.current?.task, rules: of.findings.map((finding) => finding.ruleId), escalatedTo: of.escalatedTo };
-  const note: AuditNote = { action, at: input.at, actor: input.actor, ...(input.before === undefined ? {} : { before: input.before }), after };
+  return withAuditNote(absenceCase, { action, at: input.at, actor: input.actor, ...(input.before === undefined ? {} : { before: input.before }), after });
+}
+
+/** The case with an audit entry to write together with its next write (see `AuditNote`). */
+export function withAuditNote(absenceCase: AbsenceCase, note: AuditNote): AbsenceCase {
   return { ...absenceCase, pendingAudit: [...(absenceCase.pendingAudit ?? []), note] };
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import sinon from "sinon";
 import { hasPendingWork } from "../../src/domain/cases";
 import { CaseRepository } from "../../src/store/caseRepository";
-import { OTHER_TEACHER } from "../harness/municipality";
+import { OTHER_TEACHER, TEACHER } from "../harness/municipality";
 import { World } from "../harness/world";
 
 /** Every case has its `case.opened` entry once, its cards queued once (P1's teacher, P4's two), and nothing left to write. */
@@ -100,5 +100,25 @@ describe("a night that fails halfway is finished by the next", () => {
     const tasks = (await world.store.outbox.list()).filter((message) => message.kind === "task");
     const p1 = (await world.caseOf("P1"))?.value;
     assert.ok(tasks.some((message) => message.subject === p1?.caseId), "P1's teacher got the card");
+  });
+
+  it("keeps a teacher's answer whose hand-over failed on the case, and the next night writes its audit entry once", async () => {
+    await world.install(TEACHER);
+    await world.night("2026-11-20");
+    world.at("2026-11-23T09:00:00Z");
+    const audit = sinon.stub(world.store.audit, "record").callThrough();
+    audit.onCall(0).rejects(new Error("injected: the audit write fails once"));
+    await world.answer(TEACHER, "P1", { guardiansContacted: "no", documented: "no", cause: "unknown", pupilHeard: "no", nurseInformed: "no" });
+    audit.restore();
+    const answered = (await world.caseOf("P1"))?.value;
+    assert.equal(answered?.done[0]?.answers?.cause, "unknown", "the answer is stored");
+    assert.equal(answered?.pendingAudit?.length, 1, "its audit entry waits on the case");
+
+    world.at("2026-11-24T04:00:00Z");
+    await world.night("2026-11-23");
+    const entries = (await world.store.audit.list()).filter((entry) => entry.subject === answered?.caseId && entry.action === "case.answer.follow-up");
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0]?.actor, TEACHER.aadObjectId);
+    assert.equal((await world.caseOf("P1"))?.value.pendingAudit, undefined);
   });
 });
