@@ -3,7 +3,9 @@ import { answerTask, HISTORY_KEPT, type AbsenceCase } from "../../src/domain/cas
 import { calendarOf } from "../../src/domain/organisation";
 import { addDays } from "../../src/domain/dates";
 import { DEFAULT_SETTINGS_DOCUMENT, taskDeadlines } from "../../src/domain/settings";
-import { ORGANISATION, TEACHER } from "../harness/municipality";
+import { LIST_PAGE_VERB } from "../../src/teams/cards";
+import { cardAction, message, personalConversationId, postActivity } from "../harness/activities";
+import { COORDINATOR, ORGANISATION, TEACHER } from "../harness/municipality";
 import { World } from "../harness/world";
 
 const school = ORGANISATION.schools[0] as (typeof ORGANISATION.schools)[number];
@@ -49,6 +51,21 @@ describe("a case with a long history", () => {
     await world.store.cases.update(long, opened.etag);
     const read = await world.store.cases.get("S1", long.caseId);
     assert.deepEqual(read?.value, JSON.parse(JSON.stringify(long)));
+
+    // The coordinator's «innsyn» shows the whole kept history, a page at a time within a Teams message.
+    await world.install(COORDINATOR);
+    await postActivity(world.bot.url, message(COORDINATOR, world.connector.url, "innsyn P1"));
+    type Card = { actions?: { title: string; data: Record<string, unknown> }[] };
+    const pages: Card[] = [];
+    const sent = world.connector.cards(personalConversationId(COORDINATOR)).filter((card) => JSON.stringify(card).includes("Innsyn: Emma Eksempel")).pop() as Card | undefined;
+    for (let card: Card | undefined = sent; card; ) {
+      pages.push(card);
+      assert.ok(Buffer.byteLength(JSON.stringify(card)) < 24_000, `page ${pages.length} is ${Buffer.byteLength(JSON.stringify(card))} bytes`);
+      const more = card.actions?.find((action) => action.title === "Vis flere");
+      card = more ? ((await postActivity(world.bot.url, cardAction(COORDINATOR, world.connector.url, LIST_PAGE_VERB, more.data))).body as { value: Card }).value : undefined;
+    }
+    assert.ok(pages.length > 1, "more than one page");
+    assert.equal(pages.map((page) => JSON.stringify(page)).join("").match(/evaluation: improved=partly/g)?.length, long.done.length - 1, "every kept evaluation");
 
     const answered = await world.answer(TEACHER, "P1", { improved: "yes", decision: "close" });
     assert.match(JSON.stringify(answered.body), /Saken er avsluttet|avsluttet/);

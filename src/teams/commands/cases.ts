@@ -54,7 +54,7 @@ export const myCases: Command = {
     if (sections.length === 0) return t("mycases.none");
     // Most urgent first, a page at a time: a leader of a school with hundreds of cases gets «Vis flere».
     const model = { title: sections.length === 1 ? sections[0]?.heading ?? "" : t("mycases.title", { count: mine.length }), subtitle: "", facts: [], sections, footer: "" };
-    return browsableListCard(model, { page: pageOf(context, args), locale, data: (page) => ({ list: "my-cases", page }) });
+    return browsableListCard(model, { page: pageOf(context, args[0]), locale, data: (page) => ({ list: "my-cases", page }) });
   },
 };
 

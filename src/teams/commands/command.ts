@@ -26,9 +26,9 @@ export interface CommandContext {
   page?: number | undefined;
 }
 
-/** The page a command's words ask for ("mine saker 2"), or the page a button asked for, or the first. */
-export function pageOf(context: CommandContext, args: string[]): number {
-  const typed = Number(args[0]);
+/** The page a button asked for, or the page the command's words ask for ("mine saker 2"), or the first. */
+export function pageOf(context: CommandContext, word: string | undefined): number {
+  const typed = Number(word);
   return context.page ?? (Number.isInteger(typed) && typed > 0 ? typed : 1);
 }
 

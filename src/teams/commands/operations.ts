@@ -51,7 +51,7 @@ export const status: Command = {
       sections: unreachableRows.length === 0 ? [] : [{ heading: t("status.unreachable"), rows: unreachableRows, empty: "" }],
       footer: "",
     };
-    return browsableListCard(model, { page: pageOf(context, args), locale, data: (page) => ({ list: "status", page }) });
+    return browsableListCard(model, { page: pageOf(context, args[0]), locale, data: (page) => ({ list: "status", page }) });
   },
 };
 
