@@ -360,12 +360,12 @@ async function evaluateSchool(input: {
   // One case that fails (a storage refusal, a stale version) is counted and listed; the others go on.
   const failed = new Set<string>();
   const isolate = async (ref: { pupilId: string; caseId: string }, work: () => Promise<void>) => {
-    if (failed.has(ref.pupilId)) return;
+    if (failed.has(ref.caseId)) return;
     try {
       await work();
     } catch (error) {
       if (isStorageDown(error)) throw error;
-      failed.add(ref.pupilId);
+      failed.add(ref.caseId);
       caseFailed(deps, summary, { schoolId: school.id, ...ref }, error);
     }
   };
