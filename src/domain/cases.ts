@@ -31,6 +31,19 @@ export interface Notice {
   deliverFrom?: string | undefined;
 }
 
+/**
+ * A change of the case for the audit trail, decided with the change and stored on the case until it is written
+ * (with the case's notices): a run stopped in between leaves it for the next one, and it is written once.
+ */
+export interface AuditNote {
+  action: string;
+  at: string;
+  /** Entra object id of the person, or `system` for the nightly job. */
+  actor: string;
+  before?: unknown;
+  after: unknown;
+}
+
 /** A task of the routine in a case: asked on one day, due on another, answered (or not). */
 export interface TaskState {
   task: TaskId;
@@ -65,7 +78,10 @@ export interface AbsenceCase {
   teacherIds: string[];
   /** The task waiting for an answer, if any. */
   current?: TaskState | undefined;
-  /** Earlier tasks, oldest first. */
+  /**
+   * Earlier tasks, oldest first: the latest HISTORY_KEPT, and the latest of each kind of task (the referral summary
+   * needs the last meeting). Every answer is also in the audit trail, which keeps the whole history.
+   */
   done: TaskState[];
   /** When the measures agreed in the meeting started, for the before/after numbers at the evaluation. */
   measuresStartedOn?: IsoDate | undefined;
@@ -76,6 +92,8 @@ export interface AbsenceCase {
   closeReason?: CloseReason | undefined;
   /** Notices decided on but not yet written to the outbox; cleared once they are (crash-safe hand-over). */
   pendingNotices: Notice[];
+  /** Audit entries decided on but not yet written to the trail; cleared with the notices (absent on older cases). */
+  pendingAudit?: AuditNote[] | undefined;
   /** The current task put off by the contact teacher ("remind me on ..."), or the last such, woken early. */
   snoozed?: Snooze | undefined;
 }
@@ -94,8 +112,27 @@ export interface RoutineClock {
   evaluationAfterSchoolDays: number;
 }
 
+/**
+ * Earlier tasks a case keeps. A case is one stored entity (at most 1 MiB): a year of fortnightly evaluations is
+ * about 20 tasks, and 60 of the longest possible answers stay far below the limit.
+ */
+export const HISTORY_KEPT = 60;
+
+/** The latest HISTORY_KEPT tasks, and the latest of each kind of task, oldest first. */
+function keepRecent(done: TaskState[]): TaskState[] {
+  if (done.length <= HISTORY_KEPT) return done;
+  const latestOfKind = new Map(done.map((task) => [task.task, task]));
+  const kept = new Set([...done.slice(-HISTORY_KEPT), ...latestOfKind.values()]);
+  return done.filter((task) => kept.has(task));
+}
+
+/** The serial of the case's next task: one more than any task it has had (older ones may no longer be kept). */
+function nextSerial(absenceCase: AbsenceCase): number {
+  return Math.max(0, absenceCase.current?.serial ?? 0, ...absenceCase.done.map((task) => task.serial)) + 1;
+}
+
 function startTask(absenceCase: AbsenceCase, task: TaskId, step: number, openedOn: IsoDate, routine: RoutineClock, deliverFrom?: string): AbsenceCase {
-  const serial = absenceCase.done.length + 1;
+  const serial = nextSerial(absenceCase);
   const current: TaskState = {
     task,
     step,
@@ -143,12 +180,32 @@ export function openCase(input: {
   return startTask(empty, taskForStep(step), step, input.asOf, input.routine);
 }
 
+/**
+ * The case with a change noted for the audit trail: what it was (`before`) and what it is now (`of`, by default the
+ * case itself): stage, step, task, the rules that fired and who was told.
+ */
+export function noteChange(absenceCase: AbsenceCase, action: string, input: { at: string; actor: string; before?: unknown; of?: AbsenceCase }): AbsenceCase {
+  const of = input.of ?? absenceCase;
+  const after = { stage: of.stage, step: of.step, task: of.current?.task, rules: of.findings.map((finding) => finding.ruleId), escalatedTo: of.escalatedTo };
+  return withAuditNote(absenceCase, { action, at: input.at, actor: input.actor, ...(input.before === undefined ? {} : { before: input.before }), after });
+}
+
+/** The case with an audit entry to write together with its next write (see `AuditNote`). */
+export function withAuditNote(absenceCase: AbsenceCase, note: AuditNote): AbsenceCase {
+  return { ...absenceCase, pendingAudit: [...(absenceCase.pendingAudit ?? []), note] };
+}
+
+/** Whether the case has notices or audit entries still to write. */
+export function hasPendingWork(absenceCase: AbsenceCase): boolean {
+  return absenceCase.pendingNotices.length > 0 || (absenceCase.pendingAudit?.length ?? 0) > 0;
+}
+
 export function isOpen(absenceCase: AbsenceCase): boolean {
   return absenceCase.stage !== "closed";
 }
 
 function retire(absenceCase: AbsenceCase, asOf: IsoDate): TaskState[] {
-  return absenceCase.current ? [...absenceCase.done, { ...absenceCase.current, supersededOn: asOf }] : absenceCase.done;
+  return absenceCase.current ? keepRecent([...absenceCase.done, { ...absenceCase.current, supersededOn: asOf }]) : absenceCase.done;
 }
 
 /**
@@ -220,7 +277,7 @@ export function answerTask(absenceCase: AbsenceCase, input: { answers: Answers; 
   const answered: TaskState = { ...task, answers: input.answers, answeredBy: input.answeredBy, answeredAt: input.now.toISOString() };
   // An answer ends a snooze of the task.
   const snoozed = absenceCase.snoozed?.serial === task.serial ? undefined : absenceCase.snoozed;
-  const base: AbsenceCase = { ...absenceCase, current: undefined, done: [...absenceCase.done, answered], stage: "monitoring", snoozed };
+  const base: AbsenceCase = { ...absenceCase, current: undefined, done: keepRecent([...absenceCase.done, answered]), stage: "monitoring", snoozed };
   const { answers, routine, today } = input;
   const evaluationOn = (date: string | undefined) => (date && date > today ? date : routine.calendar.addSchoolDays(today, routine.evaluationAfterSchoolDays));
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { Clock } from "../clock";
 import type { AbsenceEvent, PupilDay } from "../domain/absence";
-import { closeCase, decideCase, decideReturn, reassign, remindOrEscalate, type AbsenceCase } from "../domain/cases";
+import { closeCase, decideCase, decideReturn, hasPendingWork, noteChange, reassign, remindOrEscalate, type AbsenceCase } from "../domain/cases";
 import { localInstant, nextDeliveryTime, nextSchoolDay } from "../domain/delivery";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
@@ -120,6 +120,9 @@ export interface NightlySummary {
   pupilsDeleted: number;
   remindersQueued: number;
   notificationsQueued: number;
+  /** Cases that failed tonight (left for the next run, which finishes them); the first FAILED_CASES_LISTED are listed. */
+  casesFailed: number;
+  failedCases: { schoolId: string; caseId: string; reason: string }[];
   /** The version of the settings the run judged by. */
   settingsVersion: number;
   /** Set when a whole file was rejected; then nothing stored has changed. */
@@ -169,6 +172,8 @@ export function emptySummary(dryRun: boolean): NightlySummary {
     pupilsDeleted: 0,
     remindersQueued: 0,
     notificationsQueued: 0,
+    casesFailed: 0,
+    failedCases: [],
     settingsVersion: 0,
   };
 }
@@ -355,7 +360,8 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
       // Only once its run is recorded: a run that fails before reads the same feed again, not "no new feed".
       if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
-      if (summary.rejectedTotal > 0 || summary.roster.rejectedTotal > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
+      // Someone must fix the export, or look at the cases the night could not finish (it tries them again).
+      if (summary.rejectedTotal > 0 || summary.roster.rejectedTotal > 0 || summary.casesFailed > 0) await tellCoordinatorsOfTheRun(deps, organisation, asOf);
     }
     logger.info(
       { asOf, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected.length, casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, casesReturned: summary.casesReturned, notificationsQueued: summary.notificationsQueued, dryRun },
@@ -401,59 +407,82 @@ async function evaluateSchool(input: {
   const deliveryDay = nextSchoolDay(calendar, addDays(asOf, 1));
   const deliverFrom = nextDeliveryTime({ now: localInstant(deliveryDay, "00:00", timeZone), calendar, timeZone, hours: settings.routine.deliveryHours }).toISOString();
 
+  // Changes are noted on the case (`noteChange`) and written to the audit trail with its notices (`handOverNotices`):
+  // a run stopped in between leaves them on the stored case, and the next run finishes them.
+  const note = (value: AbsenceCase, action: string, before?: unknown, of?: AbsenceCase) => noteChange(value, action, { at: clock.now().toISOString(), actor: "system", before, of });
+  // One case that fails (a storage refusal, a stale version) is counted and listed; the others go on.
+  const failed = new Set<string>();
+  const isolate = async (ref: { pupilId: string; caseId: string }, work: () => Promise<void>) => {
+    if (failed.has(ref.caseId)) return;
+    try {
+      await work();
+    } catch (error) {
+      if (isStorageDown(error)) throw error;
+      failed.add(ref.caseId);
+      caseFailed(deps, summary, { schoolId: school.id, ...ref }, error);
+    }
+  };
   const touched: { value: AbsenceCase; etag: string }[] = [];
   /** Cases whose numbers were brought up to date tonight but not yet written. */
   const unwritten = new Set<string>();
+  // Closed cases that a stopped run left with audit entries or notices still to write.
+  for (const stored of dryRun ? [] : snapshot.unfinished) {
+    await isolate(stored.value, async () => void (await handOverNotices(store, stored.value, stored.etag, clock.now())));
+  }
   for (const pupil of pupils) {
     const open = openByPupil.get(pupil.pupilId);
-    const lastClosed = lastClosedByPupil.get(pupil.pupilId);
-    const record = snapshot.recordOf(pupil);
-    const findings = judgePupil(judging, record);
     const newCase = { caseId: randomUUID(), schoolId: school.id, pupilId: pupil.pupilId, teacherIds: pupil.contactTeacherIds, asOf, now: clock.now(), routine };
-    const decision = decideCase({
-      findings,
-      openCase: open?.value,
-      lastClosed,
-      schoolDaysSinceClosed: lastClosed?.closedOn ? calendar.schoolDaysBetween(lastClosed.closedOn, asOf) : undefined,
-      cooldownSchoolDays: settings.cooldownSchoolDays,
-      newCase,
-    });
-    // A pupil back after a long absence: the case opened or climbed tonight, or the open one, gets the return task.
-    const opened = decision.action === "open" ? decision.absenceCase : undefined;
-    const advanced = decision.action === "advance" ? decision.absenceCase : undefined;
-    const returning = decideReturn({
-      returned: detectReturn({ calendar, asOf, days: record.days, enrolledFrom: pupil.enrolledFrom, settings: settings.returnToSchool }),
-      openCase: opened ?? advanced ?? open?.value,
-      lastClosed,
-      newCase,
-    });
-    const returned = returning.action === "none" ? undefined : returning.absenceCase;
-    if (returned) summary.casesReturned += 1;
-    if (opened || returning.action === "open") {
-      const value = returned ?? (opened as AbsenceCase);
-      summary.casesOpened += 1;
-      const etag = dryRun ? "*" : await store.cases.insert(value);
-      await audit(deps, dryRun, "case.opened", opened ?? value, undefined);
-      if (returned) await audit(deps, dryRun, "case.return", returned, opened ? { task: opened.current?.task } : undefined);
-      touched.push({ value, etag });
-    } else if ((advanced || returned) && open) {
-      const value = returned ?? (advanced as AbsenceCase);
-      const etag = dryRun ? "*" : await store.cases.update(value, open.etag);
-      if (advanced) {
-        summary.casesAdvanced += 1;
-        await audit(deps, dryRun, "case.advanced", advanced, { step: open.value.step });
-        const woken = advanced.snoozed?.woken;
-        if (woken && !open.value.snoozed?.woken) await audit(deps, dryRun, "case.snooze-woken", advanced, { snoozed: open.value.snoozed, woken });
+    await isolate({ pupilId: pupil.pupilId, caseId: open?.value.caseId ?? newCase.caseId }, async () => {
+      const lastClosed = lastClosedByPupil.get(pupil.pupilId);
+      const record = snapshot.recordOf(pupil);
+      const findings = judgePupil(judging, record);
+      const decision = decideCase({
+        findings,
+        openCase: open?.value,
+        lastClosed,
+        schoolDaysSinceClosed: lastClosed?.closedOn ? calendar.schoolDaysBetween(lastClosed.closedOn, asOf) : undefined,
+        cooldownSchoolDays: settings.cooldownSchoolDays,
+        newCase,
+      });
+      // A pupil back after a long absence: the case opened or climbed tonight, or the open one, gets the return task.
+      const opened = decision.action === "open" ? decision.absenceCase : undefined;
+      const advanced = decision.action === "advance" ? decision.absenceCase : undefined;
+      const returning = decideReturn({
+        returned: detectReturn({ calendar, asOf, days: record.days, enrolledFrom: pupil.enrolledFrom, settings: settings.returnToSchool }),
+        openCase: opened ?? advanced ?? open?.value,
+        lastClosed,
+        newCase,
+      });
+      const returned = returning.action === "none" ? undefined : returning.absenceCase;
+      if (opened || returning.action === "open") {
+        const first = returned ?? (opened as AbsenceCase);
+        let value = note(first, "case.opened", undefined, opened ?? first);
+        if (returned) value = note(value, "case.return", opened ? { task: opened.current?.task } : undefined);
+        // The case carries its audit entries and cards: the hand-over below writes them, or the next run does.
+        const etag = dryRun ? "*" : await store.cases.insert(value);
+        summary.casesOpened += 1;
+        if (returned) summary.casesReturned += 1;
+        touched.push({ value, etag });
+      } else if ((advanced || returned) && open) {
+        let value = returned ?? (advanced as AbsenceCase);
+        if (advanced) {
+          value = note(value, "case.advanced", { step: open.value.step });
+          const woken = advanced.snoozed?.woken;
+          if (woken && !open.value.snoozed?.woken) value = note(value, "case.snooze-woken", { snoozed: open.value.snoozed, woken });
+        }
+        if (returned) value = note(value, "case.return", { task: (advanced ?? open.value).current?.task });
+        const etag = dryRun ? "*" : await store.cases.update(value, open.etag);
+        if (advanced) summary.casesAdvanced += 1;
+        if (returned) summary.casesReturned += 1;
+        openByPupil.set(pupil.pupilId, { value, etag });
+      } else if (open && findings.length > 0 && sameFindings(open.value.findings, findings) === false) {
+        // Tonight's numbers, so that the case's severity (and the order of every list) follows the absence.
+        // Written with the night's next change of the case (or on its own below): one write a case a night.
+        const refreshed = { ...open.value, findings };
+        openByPupil.set(pupil.pupilId, { value: refreshed, etag: open.etag });
+        unwritten.add(refreshed.caseId);
       }
-      if (returned) await audit(deps, dryRun, "case.return", returned, { task: (advanced ?? open.value).current?.task });
-      openByPupil.set(pupil.pupilId, { value, etag });
-    } else if (open && findings.length > 0 && sameFindings(open.value.findings, findings) === false) {
-      // Tonight's numbers, so that the case's severity (and the order of every list) follows the absence.
-      // Written with the night's next change of the case (or on its own below): one write a case a night.
-      const refreshed = { ...open.value, findings };
-      openByPupil.set(pupil.pupilId, { value: refreshed, etag: open.etag });
-      unwritten.add(refreshed.caseId);
-    }
+    });
   }
 
   // The roster decides who the case is with: a pupil who left is closed, new contact teachers take over.
@@ -462,45 +491,79 @@ async function evaluateSchool(input: {
     const pupil = rosterById.get(pupilId);
     if (!pupil) {
       if (pupils.length === 0) continue; // A roster without the school's pupils is a broken export, not a school that emptied.
-      const moved = input.allPupils.some((candidate) => candidate.pupilId === pupilId);
-      const closed = closeCase(stored.value, moved ? "moved" : "left-school", asOf);
-      summary.casesClosed += 1;
-      if (!dryRun) await store.cases.update(closed, stored.etag);
-      await audit(deps, dryRun, "case.closed", closed, { stage: stored.value.stage });
       openByPupil.delete(pupilId);
+      await isolate(stored.value, async () => {
+        const moved = input.allPupils.some((candidate) => candidate.pupilId === pupilId);
+        const closed = note(closeCase(stored.value, moved ? "moved" : "left-school", asOf), "case.closed", { stage: stored.value.stage });
+        if (!dryRun) await handOverNotices(store, closed, await store.cases.update(closed, stored.etag), clock.now());
+        summary.casesClosed += 1;
+      });
       continue;
     }
-    const changed = reassign(stored.value, pupil.contactTeacherIds);
-    if (changed !== stored.value) {
-      if (!dryRun) stored.etag = await store.cases.update(changed, stored.etag);
-      unwritten.delete(changed.caseId);
-      await audit(deps, dryRun, "case.reassigned", changed, { teacherIds: stored.value.teacherIds });
-      stored.value = changed;
-    }
+    await isolate(stored.value, async () => {
+      const changed = reassign(stored.value, pupil.contactTeacherIds);
+      if (changed !== stored.value) {
+        const noted = note(changed, "case.reassigned", { teacherIds: stored.value.teacherIds });
+        if (!dryRun) stored.etag = await store.cases.update(noted, stored.etag);
+        unwritten.delete(changed.caseId);
+        stored.value = noted;
+      }
+    });
   }
 
   for (const stored of openByPupil.values()) {
-    const before = stored.value;
-    const after = remindOrEscalate(before, { asOf, deliveryDay, deliverFrom, leaderIds: school.leaders, now: clock.now(), calendar });
-    if (after !== before) {
-      if (after.current?.escalatedAt && !before.current?.escalatedAt) {
-        summary.casesEscalated += 1;
-        await audit(deps, dryRun, "case.escalated", after, undefined);
-      } else {
-        summary.remindersQueued += after.pendingNotices.length - before.pendingNotices.length;
+    await isolate(stored.value, async () => {
+      const before = stored.value;
+      let after = remindOrEscalate(before, { asOf, deliveryDay, deliverFrom, leaderIds: school.leaders, now: clock.now(), calendar });
+      if (after !== before) {
+        if (after.current?.escalatedAt && !before.current?.escalatedAt) {
+          summary.casesEscalated += 1;
+          after = note(after, "case.escalated");
+        } else {
+          summary.remindersQueued += after.pendingNotices.length - before.pendingNotices.length;
+        }
       }
-    }
-    if ((after !== before || unwritten.has(after.caseId)) && !dryRun) stored.etag = await store.cases.update(after, stored.etag);
-    if (after.pendingNotices.length > 0) touched.push({ value: after, etag: stored.etag });
+      if ((after !== before || unwritten.has(after.caseId)) && !dryRun) stored.etag = await store.cases.update(after, stored.etag);
+      if (hasPendingWork(after)) touched.push({ value: after, etag: stored.etag });
+    });
   }
 
   // Most severe first: when a teacher has more new cases than the daily cap, the least severe wait for the next days.
   const severity = (entry: (typeof touched)[number]) => severityOf(entry.value, { today: deliveryDay, calendar });
   for (const { value, etag } of sortBySeverity(touched, severity)) {
-    const capped = withinDailyCap(value, { budget: input.budget, deliveryDay, calendar, cap: settings.routine.dailyNudgeCap, timeZone, hours: settings.routine.deliveryHours });
-    if (dryRun) summary.notificationsQueued += capped.pendingNotices.length;
-    else summary.notificationsQueued += (await handOverNotices(store, capped, etag, clock.now())).queued;
+    await isolate(value, async () => {
+      const capped = withinDailyCap(value, { budget: input.budget, deliveryDay, calendar, cap: settings.routine.dailyNudgeCap, timeZone, hours: settings.routine.deliveryHours });
+      if (dryRun) summary.notificationsQueued += capped.pendingNotices.length;
+      else summary.notificationsQueued += (await handOverNotices(store, capped, etag, clock.now())).queued;
+    });
   }
+}
+
+/** Cases of one failing night listed in the summary by their (pseudonymous) case id; `casesFailed` counts them all. */
+export const FAILED_CASES_LISTED = 20;
+
+/** Counts and lists one case that failed tonight; the log gets the error's code, never its text (it may quote data). */
+function caseFailed(deps: NightlyDependencies, summary: NightlySummary, ref: { schoolId: string; pupilId: string; caseId: string }, error: unknown): void {
+  const reason = errorCode(error);
+  summary.casesFailed += 1;
+  if (summary.failedCases.length < FAILED_CASES_LISTED) summary.failedCases.push({ schoolId: ref.schoolId, caseId: ref.caseId, reason });
+  deps.logger.error({ schoolId: ref.schoolId, pupilId: ref.pupilId, caseId: ref.caseId, reason }, "nightly run: one case failed and is left for the next run; the others went on");
+}
+
+/** The storage unreachable or failing as a whole (no answer, a server error): the run fails, not one case. */
+function isStorageDown(error: unknown): boolean {
+  const { name, statusCode, code } = (error ?? {}) as { name?: unknown; statusCode?: unknown; code?: unknown };
+  if (typeof statusCode === "number") return statusCode >= 500;
+  return name === "RestError" || (typeof code === "string" && /^E[A-Z]+$/.test(code));
+}
+
+/** A storage error's code (e.g. `PropertyValueTooLarge`), or the error's name. */
+function errorCode(error: unknown): string {
+  const details = (error as { details?: { errorCode?: unknown } } | undefined)?.details;
+  if (typeof details?.errorCode === "string") return details.errorCode.slice(0, 60);
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  if (typeof status === "number") return `status-${status}`;
+  return error instanceof Error ? error.name.slice(0, 60) : "unknown";
 }
 
 /**
@@ -527,19 +590,6 @@ async function scheduledNudges(store: Store, asOf: IsoDate, timeZone: string): P
 function sameFindings(before: readonly Finding[], after: readonly Finding[]): boolean {
   const key = (findings: readonly Finding[]) => findings.map((finding) => `${finding.ruleId}:${finding.value}:${finding.count}:${finding.from}:${finding.to}`).join("|");
   return key(before) === key(after);
-}
-
-async function audit(deps: NightlyDependencies, dryRun: boolean, action: string, absenceCase: AbsenceCase, before: unknown): Promise<void> {
-  if (dryRun) return;
-  await deps.store.audit.record({
-    at: deps.clock.now().toISOString(),
-    actor: "system",
-    action,
-    subject: absenceCase.caseId,
-    before,
-    after: { stage: absenceCase.stage, step: absenceCase.step, task: absenceCase.current?.task, rules: absenceCase.findings.map((finding) => finding.ruleId), escalatedTo: absenceCase.escalatedTo },
-    outcome: "done",
-  });
 }
 
 export type FeedAlarm =
@@ -604,10 +654,18 @@ function tellCoordinatorsOfTheRun(deps: NightlyDependencies, known: Organisation
   return queueForCoordinators(deps, known, { kind: "run-summary", subject: `run:${runKey}` });
 }
 
+/**
+ * The quiet schools as a short key: a list of ids could outgrow a storage key. The message reads the schools from
+ * the run it came from, which keeps the alarm.
+ */
+function schoolsKey(schools: readonly string[]): string {
+  return createHash("sha256").update([...schools].sort().join("\n")).digest("hex").slice(0, 16);
+}
+
 /** Tells the coordinators, in the next delivery hours, that the feed is missing or stale. */
 async function alertCoordinators(deps: NightlyDependencies, organisation: Organisation, alarm: FeedAlarm, asOf: IsoDate): Promise<void> {
   const subject =
-    alarm.kind === "missing" ? `missing-feed:${asOf}` : alarm.kind === "stale" ? `stale-feed:${asOf}:${alarm.lastDate}:${alarm.expected}` : `stale-schools:${asOf}:${alarm.expected}:${alarm.schools.join(",")}`;
+    alarm.kind === "missing" ? `missing-feed:${asOf}` : alarm.kind === "stale" ? `stale-feed:${asOf}:${alarm.lastDate}:${alarm.expected}` : `stale-schools:${asOf}:${alarm.expected}:${schoolsKey(alarm.schools)}`;
   await queueForCoordinators(deps, organisation, { kind: "coordinator-alert", subject });
   deps.logger.warn({ alarm: alarm.kind, asOf }, "feed alarm: coordinators told");
 }

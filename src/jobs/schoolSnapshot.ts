@@ -1,4 +1,4 @@
-import { followedUpThrough, isOpen, type AbsenceCase } from "../domain/cases";
+import { followedUpThrough, hasPendingWork, isOpen, type AbsenceCase } from "../domain/cases";
 import type { SchoolCalendar } from "../domain/calendar";
 import type { PupilDay } from "../domain/absence";
 import { calendarOf, type School } from "../domain/organisation";
@@ -13,6 +13,8 @@ export interface SchoolSnapshot {
   daysByPupil: Map<string, PupilDay[]>;
   openByPupil: Map<string, StoredCase>;
   lastClosedByPupil: Map<string, AbsenceCase>;
+  /** Closed cases with audit entries or notices still to write (a run stopped before it wrote them). */
+  unfinished: StoredCase[];
   recordOf(pupil: Pupil): PupilRecord;
 }
 
@@ -20,16 +22,22 @@ export async function loadSchoolSnapshot(store: Store, school: School): Promise<
   const [daysByPupil, cases] = await Promise.all([store.absence.listSchool(school.id), store.cases.listSchool(school.id)]);
   const openByPupil = new Map<string, StoredCase>();
   const lastClosedByPupil = new Map<string, AbsenceCase>();
+  const unfinished: StoredCase[] = [];
   for (const stored of cases) {
     const { value } = stored;
-    if (isOpen(value)) openByPupil.set(value.pupilId, stored);
-    else if ((lastClosedByPupil.get(value.pupilId)?.closedOn ?? "") < (value.closedOn ?? "")) lastClosedByPupil.set(value.pupilId, value);
+    if (isOpen(value)) {
+      openByPupil.set(value.pupilId, stored);
+      continue;
+    }
+    if (hasPendingWork(value)) unfinished.push(stored);
+    if ((lastClosedByPupil.get(value.pupilId)?.closedOn ?? "") < (value.closedOn ?? "")) lastClosedByPupil.set(value.pupilId, value);
   }
   return {
     calendar: calendarOf(school),
     daysByPupil,
     openByPupil,
     lastClosedByPupil,
+    unfinished,
     recordOf: (pupil) => ({
       pupilId: pupil.pupilId,
       days: new Map((daysByPupil.get(pupil.pupilId) ?? []).map((day) => [day.date, day.events])),

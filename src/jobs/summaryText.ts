@@ -24,6 +24,7 @@ export function summaryText(summary: NightlySummary, t: Translate, options: { li
   lines.push(t("run.cases", { casesOpened: summary.casesOpened, casesAdvanced: summary.casesAdvanced, casesEscalated: summary.casesEscalated, notificationsQueued: summary.notificationsQueued }));
   if (summary.casesReturned > 0) lines.push(t("run.returned", { count: summary.casesReturned }));
   if (summary.casesClosed > 0) lines.push(t("run.closed", { count: summary.casesClosed }));
+  if (summary.casesFailed > 0) lines.push(t("run.casesFailed", { count: summary.casesFailed }));
   const alarm = summary.feedAlarm;
   if (alarm) lines.push(t(alarm.kind === "missing" ? "alert.missingFeed.title" : alarm.kind === "stale" ? "alert.staleFeed.title" : "alert.staleSchools.title"));
   if (summary.dryRun) lines.push(t("run.dryRun"));

@@ -1,6 +1,6 @@
 import { odata, type TableEntity, type TableTransaction } from "@azure/data-tables";
 import type { AbsenceEvent, PupilDay } from "../domain/absence";
-import { chunkText, joinChunks } from "./chunkedText";
+import { joinText, splitText } from "./chunkedText";
 import { isNotFound, keyOf, type Storage } from "./storage";
 
 /**
@@ -36,13 +36,12 @@ export interface EncodedRecord {
 /** The entity that holds one pupil's days, as it is written (exported for the benchmark's bare baseline). */
 export function encodePupilRecord(schoolId: string, pupilId: string, days: ReadonlyMap<string, AbsenceEvent[]>): EncodedRecord {
   const text = JSON.stringify([...days.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  const { count, properties } = chunkText(text, "d");
-  const entity: EncodedRecord["entity"] = { partitionKey: schoolId, rowKey: keyOf(pupilId), pupilId, chunks: count, ...properties };
-  return { entity, characters: text.length };
+  const { chunks, properties } = splitText(text, "d");
+  return { entity: { partitionKey: schoolId, rowKey: keyOf(pupilId), pupilId, chunks, ...properties }, characters: text.length };
 }
 
 function decode(entity: PupilAbsenceEntity): PupilDay[] {
-  const text = joinChunks(entity, "d", entity.chunks);
+  const text = joinText(entity, "d", entity.chunks);
   const days = text === "" ? [] : (JSON.parse(text) as DayList);
   return days.map(([date, events]) => ({ pupilId: entity.pupilId, date, events }));
 }

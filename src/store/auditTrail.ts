@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Storage } from "./storage";
+import { isConflict, keyOf, type Storage } from "./storage";
 
 export interface AuditEntry {
   at: string;
@@ -10,6 +10,8 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   outcome: "done" | "refused";
+  /** Makes the entry's key deterministic (with `at`): writing it again is a no-op, so a retry never writes twice. */
+  key?: string | undefined;
 }
 
 /** Every change of a case, an answer or a setting, and every refused attempt: who, when, before, after. */
@@ -23,13 +25,15 @@ export class AuditTrail {
   async record(entry: AuditEntry): Promise<void> {
     await this.table.createEntity({
       partitionKey: entry.at.slice(0, 7),
-      rowKey: `${entry.at}|${randomUUID()}`,
+      rowKey: `${entry.at}|${entry.key === undefined ? randomUUID() : keyOf(entry.key)}`,
       actor: entry.actor,
       action: entry.action,
       subject: entry.subject,
       before: entry.before === undefined ? "" : JSON.stringify(entry.before),
       after: entry.after === undefined ? "" : JSON.stringify(entry.after),
       outcome: entry.outcome,
+    }).catch((error: unknown) => {
+      if (!(entry.key !== undefined && isConflict(error))) throw error;
     });
   }
 

@@ -1,14 +1,21 @@
 import { odata } from "@azure/data-tables";
 import type { AbsenceCase } from "../domain/cases";
+import { joinText, splitText } from "./chunkedText";
 import { isConflict, isNotFound, isPreconditionFailed, type Storage } from "./storage";
 
+/**
+ * A case as JSON, cut into `c0`, `c1`, ... properties (`chunks` of them): a case with a long history outgrows one
+ * property. Cases written before were one `body` property; they are read as they are and chunked when next written.
+ */
 interface CaseEntity {
   partitionKey: string;
   rowKey: string;
   etag?: string;
   pupilId: string;
   stage: string;
-  body: string;
+  chunks?: number;
+  body?: string;
+  [chunk: `c${number}`]: string;
 }
 
 export interface StoredCase {
@@ -23,17 +30,20 @@ export class StaleCaseError extends Error {
 }
 
 function toEntity(absenceCase: AbsenceCase): CaseEntity {
+  const { chunks, properties } = splitText(JSON.stringify(absenceCase), "c");
   return {
     partitionKey: absenceCase.schoolId,
     rowKey: absenceCase.caseId,
     pupilId: absenceCase.pupilId,
     stage: absenceCase.stage,
-    body: JSON.stringify(absenceCase),
+    chunks,
+    ...properties,
   };
 }
 
 function fromEntity(entity: CaseEntity): StoredCase {
-  return { value: JSON.parse(entity.body) as AbsenceCase, etag: entity.etag ?? "*" };
+  const text = entity.chunks === undefined ? (entity.body ?? "") : joinText(entity, "c", entity.chunks);
+  return { value: JSON.parse(text) as AbsenceCase, etag: entity.etag ?? "*" };
 }
 
 /** Cases by school; every update is conditional on the version read, so two answers never overwrite each other. */

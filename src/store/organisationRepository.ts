@@ -1,6 +1,6 @@
 import { OrganisationSchema, type Organisation } from "../domain/organisation";
 import { Recent } from "./recent";
-import { chunkText, joinChunks } from "./chunkedText";
+import { joinText, splitText } from "./chunkedText";
 import { isNotFound, type Storage } from "./storage";
 
 const PARTITION = "organisation";
@@ -20,7 +20,7 @@ export class OrganisationRepository {
   }
 
   async save(organisation: Organisation): Promise<void> {
-    const { count, properties } = chunkText(JSON.stringify(organisation), "part");
+    const { chunks: count, properties } = splitText(JSON.stringify(organisation), "part");
     await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: CURRENT, parts: count, ...properties }, "Replace");
     this.recent.forget();
   }
@@ -41,7 +41,7 @@ export class OrganisationRepository {
   private async read(): Promise<Organisation | undefined> {
     try {
       const entity = await this.table.getEntity<Record<string, unknown>>(PARTITION, CURRENT);
-      const json = joinChunks(entity, "part", Number(entity.parts));
+      const json = joinText(entity, "part", Number(entity.parts));
       const stored = JSON.parse(json) as Organisation;
       // Checked as it was read from the file: limits tightened since then must not make the stored one unreadable.
       const parsed = OrganisationSchema.safeParse(stored);

@@ -1,4 +1,4 @@
-import { chunkText, joinChunks } from "./chunkedText";
+import { joinText, splitText } from "./chunkedText";
 import { isNotFound, type Storage } from "./storage";
 
 export interface RunRecord {
@@ -35,7 +35,7 @@ export class RunRepository {
   }
 
   async record(run: RunRecord): Promise<void> {
-    const { count, properties } = chunkText(fittedSummary(run.summary), PREFIX);
+    const { chunks: count, properties } = splitText(fittedSummary(run.summary), PREFIX);
     const entity = { partitionKey: PARTITION, startedAt: run.startedAt, finishedAt: run.finishedAt, asOf: run.asOf, summaryParts: count, ...properties };
     await this.table.upsertEntity({ ...entity, rowKey: LATEST }, "Replace");
     await this.table.upsertEntity({ ...entity, rowKey: run.startedAt }, "Replace");
@@ -44,7 +44,7 @@ export class RunRepository {
   async latest(): Promise<RunRecord | undefined> {
     try {
       const entity = await this.table.getEntity<RunEntity>(PARTITION, LATEST);
-      const json = entity.summaryParts === undefined ? (entity.summary ?? "{}") : joinChunks(entity, PREFIX, entity.summaryParts);
+      const json = entity.summaryParts === undefined ? (entity.summary ?? "{}") : joinText(entity, PREFIX, entity.summaryParts);
       return { startedAt: entity.startedAt, finishedAt: entity.finishedAt, asOf: entity.asOf, summary: JSON.parse(json) as Record<string, unknown> };
     } catch (error) {
       if (isNotFound(error)) return undefined;

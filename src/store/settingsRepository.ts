@@ -1,6 +1,6 @@
 import { Recent } from "./recent";
 import { SettingsDocumentSchema, type SettingsDocument } from "../domain/settings";
-import { CHUNK_CHARACTERS, chunkText, joinChunks } from "./chunkedText";
+import { CHUNK_CHARACTERS, joinText, splitText } from "./chunkedText";
 import { isConflict, type Storage } from "./storage";
 
 export interface SettingsVersion {
@@ -55,7 +55,7 @@ export class SettingsRepository {
       if (entity.partitionKey !== PARTITION) continue;
       versions.push({
         version: entity.version,
-        document: SettingsDocumentSchema.parse(JSON.parse(entity.documentParts === undefined ? (entity.document ?? "{}") : joinChunks(entity, "document", entity.documentParts))),
+        document: SettingsDocumentSchema.parse(JSON.parse(entity.documentParts === undefined ? (entity.document ?? "{}") : joinText(entity, "document", entity.documentParts))),
         changedBy: entity.changedBy,
         changedAt: entity.changedAt,
         change: entity.change,
@@ -77,12 +77,12 @@ export class SettingsRepository {
     const document = SettingsDocumentSchema.parse(input.document);
     const json = JSON.stringify(document);
     // A table property holds 32 K characters: a longer document is cut into chunks (a short one is written as always).
-    const chunks = json.length > CHUNK_CHARACTERS ? chunkText(json, "document") : undefined;
+    const chunks = json.length > CHUNK_CHARACTERS ? splitText(json, "document") : undefined;
     const entity: SettingsEntity = {
       partitionKey: PARTITION,
       rowKey: rowKey(version),
       version,
-      ...(chunks ? { documentParts: chunks.count, ...chunks.properties } : { document: json }),
+      ...(chunks ? { documentParts: chunks.chunks, ...chunks.properties } : { document: json }),
       changedBy: input.changedBy,
       changedAt: input.now.toISOString(),
       change: input.change,

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock";
-import { answerTask as answerCaseTask, decisionProblems, type AbsenceCase } from "../domain/cases";
+import { answerTask as answerCaseTask, decisionProblems, withAuditNote, type AbsenceCase } from "../domain/cases";
 import { localInstant, nextDeliveryTime } from "../domain/delivery";
 import { calendarOf } from "../domain/organisation";
 import { CardSubmitSchema, checkAnswers, ROUTINE } from "../domain/routine";
@@ -47,7 +47,7 @@ export async function answerTask(
 
     const calendar = calendarOf(view.school);
     const hours = view.settings.routine.deliveryHours;
-    const answered: AbsenceCase = answerCaseTask(stored.value, {
+    const next: AbsenceCase = answerCaseTask(stored.value, {
       answers: checked.answers,
       answeredBy: userId,
       now: clock.now(),
@@ -56,6 +56,14 @@ export async function answerTask(
       resourceTeamId: view.school.resourceTeam?.channelId,
       evaluationDeliverFrom: (date) => nextDeliveryTime({ now: localInstant(date, "00:00", view.timeZone), calendar, timeZone: view.timeZone, hours }).toISOString(),
     });
+    // The audit entry is written with the case's notices: a crash in between leaves it on the case for the next run.
+    const answered = withAuditNote(next, {
+      at: clock.now().toISOString(),
+      actor: userId,
+      action: `case.answer.${current.task}`,
+      before: { stage: stored.value.stage, step: stored.value.step, task: current.task },
+      after: { stage: next.stage, step: next.step, task: next.current?.task, answers: checked.answers },
+    });
     let etag: string;
     try {
       etag = await store.cases.update(answered, stored.etag);
@@ -63,15 +71,6 @@ export async function answerTask(
       if (error instanceof StaleCaseError) continue;
       throw error;
     }
-    await store.audit.record({
-      at: clock.now().toISOString(),
-      actor: userId,
-      action: `case.answer.${current.task}`,
-      subject: caseId,
-      before: { stage: stored.value.stage, step: stored.value.step, task: current.task },
-      after: { stage: answered.stage, step: answered.step, task: answered.current?.task, answers: checked.answers },
-      outcome: "done",
-    });
     await handOverNotices(store, answered, etag, clock.now());
     logger.info({ caseId, task: current.task }, "task answered");
     return answeredCard({ ...view, absenceCase: answered }, answered.done[answered.done.length - 1]);

@@ -6,12 +6,13 @@ import type { Logger } from "../log";
 import type { Store } from "../store";
 import { answerTask } from "./answerTask";
 import { z } from "zod";
-import { BUNDLE_VERB, SNOOZE_VERB, TASK_VERB, TASK_VIEW_VERB, textCard, type AdaptiveCard } from "./cards";
+import { BUNDLE_VERB, LIST_PAGE_VERB, SNOOZE_VERB, TASK_VERB, TASK_VIEW_VERB, textCard, type AdaptiveCard } from "./cards";
 import { commandContext, handleCommand, type BotServices } from "./commands";
 import { CANCEL_VERB, CONFIRM_VERB, confirmChange } from "./commands/settings";
 import { confirmErasure, ERASE_CANCEL_VERB, ERASE_CONFIRM_VERB } from "./commands/pupilData";
 import { showTask, snoozeTask } from "./snoozeTask";
 import { currentBundle } from "./bundle";
+import { showListPage } from "./listPage";
 import { admitOnlyPersonalChat, admitSender, conversationTypeOf } from "./admission";
 
 export interface BotDependencies {
@@ -106,6 +107,8 @@ export function createTeamsApplication(adapter: TeamsAdapter, botAppId: string, 
   cardAction(TASK_VIEW_VERB, async (userId, data) => showTask(deps, { userId, data, locale: await localeOf(userId) }));
   // Back from a pupil's card to the list of pupils waiting for the teacher's answer (the bundled card).
   cardAction(BUNDLE_VERB, async (userId) => currentBundle(deps, { userId, locale: await localeOf(userId) }));
+  // «Vis flere» / «Forrige side» on a long list ("mine saker", "status", a digest): the next page replaces the card.
+  cardAction(LIST_PAGE_VERB, async (userId, data) => showListPage(deps, { userId, data, locale: await localeOf(userId) }));
 
   // A coordinator confirms or cancels a proposed change of the settings; the answer replaces the proposal.
   const settingsAnswer = async (context: TurnContext, data: unknown, confirmed: boolean) => {

@@ -320,30 +320,31 @@ export interface ListModel {
   footer: string;
 }
 
-export function listCard(model: ListModel): AdaptiveCard {
-  return expand(listTemplate, model);
+/** A list as one card; `pager` are the buttons to other pages of it, if any. */
+export function listCard(model: ListModel, pager: { title: string; verb: string; data: object; submitData: object }[] = []): AdaptiveCard {
+  const card = expand(listTemplate, { ...model, pager });
+  if (Array.isArray(card.actions) && card.actions.length === 0) delete card.actions;
+  return card;
 }
 
-/** Teams refuses messages over about 80 KB; a page stays well below, and below a length a phone can scroll. */
-const PAGE_BYTES = 24_000;
+/** Teams refuses messages over about 80 KB (28 KB through some clients); a page stays well below, and below a length a phone can scroll. */
+export const PAGE_BYTES = 24_000;
 const PAGE_ROWS = 40;
 
-/**
- * Splits a long list into cards that each fit in a Teams message: the facts on the first page, the sections'
- * rows spread over as many pages as needed, each page titled "page n of m".
- */
-export function pagedListCards(model: ListModel, pageLabel: (page: number, pages: number) => string): AdaptiveCard[] {
+/** The sections of a long list spread over pages that each fit in a Teams message, rows in the list's order. */
+function listPages(model: ListModel): ListModel["sections"][] {
   const rows = model.sections.flatMap((section) => [{ heading: section.heading, empty: section.empty, row: undefined as ListModel["sections"][number]["rows"][number] | undefined }, ...section.rows.map((row) => ({ heading: section.heading, empty: "", row }))]);
   const pages: ListModel["sections"][] = [];
   let page: ListModel["sections"] = [];
-  let size = 0;
+  // The facts and the title come on the first page; the buttons on every page.
+  let size = Buffer.byteLength(JSON.stringify(model.facts)) + 2_000;
   let count = 0;
   for (const item of rows) {
-    const itemSize = JSON.stringify(item).length + 200;
+    const itemSize = Buffer.byteLength(JSON.stringify(item)) + 200;
     if (item.row && (size + itemSize > PAGE_BYTES || count >= PAGE_ROWS)) {
       pages.push(page);
       page = [];
-      size = 0;
+      size = 2_000;
       count = 0;
     }
     let section = page[page.length - 1];
@@ -360,14 +361,32 @@ export function pagedListCards(model: ListModel, pageLabel: (page: number, pages
     size += itemSize;
   }
   pages.push(page);
-  return pages.map((sections, index) =>
-    listCard({
+  return pages;
+}
+
+/** The verb of a list's page buttons («Vis flere», «Forrige side»): the data says which list and which page. */
+export const LIST_PAGE_VERB = "list.page";
+
+/**
+ * One page of a long list as one message, with buttons to the next and the previous page (the card is replaced,
+ * not added to). A page past the end shows the last page. A list that fits on one page has no buttons.
+ */
+export function browsableListCard(model: ListModel, input: { page: number; locale: Locale; data: (page: number) => object }): AdaptiveCard {
+  const t = translator(input.locale);
+  const pages = listPages(model);
+  const page = Math.min(Math.max(1, Math.floor(input.page)), pages.length);
+  const button = (title: string, target: number) => ({ title, verb: LIST_PAGE_VERB, data: input.data(target), submitData: { ...input.data(target), verb: LIST_PAGE_VERB } });
+  const pager = [...(page > 1 ? [button(t("list.previous"), page - 1)] : []), ...(page < pages.length ? [button(t("list.more"), page + 1)] : [])];
+  const card = listCard(
+    {
       ...model,
-      subtitle: pages.length > 1 ? [model.subtitle, pageLabel(index + 1, pages.length)].filter(Boolean).join(" · ") : model.subtitle,
-      facts: index === 0 ? model.facts : [],
-      sections,
-    }),
+      subtitle: pages.length > 1 ? [model.subtitle, t("list.page", { page, pages: pages.length })].filter(Boolean).join(" · ") : model.subtitle,
+      facts: page === 1 ? model.facts : [],
+      sections: pages[page - 1] ?? [],
+    },
+    pager,
   );
+  return card;
 }
 
 /** An alert for the coordinators, e.g. a teacher who cannot be reached. */

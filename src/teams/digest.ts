@@ -8,7 +8,7 @@ import { activeSnooze } from "../domain/snooze";
 import { formatDate, translator, type Locale, type MessageKey } from "../i18n";
 import type { Store } from "../store";
 import type { OutboxMessage } from "../store/outbox";
-import { pagedListCards, type AdaptiveCard, type ListModel } from "./cards";
+import { browsableListCard, type AdaptiveCard, type ListModel } from "./cards";
 
 /** A case as a row of a list: the pupil, how severe (in one line), and what is due, until when it is put off, or that it is being watched. */
 export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, locale: Locale, context: { today?: IsoDate; severity?: Severity } = {}) {
@@ -29,9 +29,10 @@ export function caseRow(absenceCase: AbsenceCase, pupil: Pupil | undefined, loca
 
 /**
  * A leader's digest for one school: the daily one (new cases, overdue answers, escalations, cases per group and
- * step) or the weekly overview (with the cases closed last week). Paged when it would not fit in one message.
+ * step) or the weekly overview (with the cases closed last week). One message: when the lists do not fit, the first
+ * page (the most severe cases first) with «Vis flere», which shows the next page of the digest as it is now.
  */
-export async function renderDigest(store: Store, message: OutboxMessage, locale: Locale, now: Date): Promise<AdaptiveCard[] | undefined> {
+export async function renderDigest(store: Store, message: Pick<OutboxMessage, "subject" | "schoolId">, locale: Locale, now: Date, page = 1): Promise<AdaptiveCard[] | undefined> {
   const t = translator(locale);
   const organisation = await store.organisation.get();
   const school = organisation && findSchool(organisation, message.schoolId);
@@ -86,5 +87,5 @@ export async function renderDigest(store: Store, message: OutboxMessage, locale:
     ],
     footer: "",
   };
-  return pagedListCards(model, (page, pages) => t("digest.page", { page, pages }));
+  return [browsableListCard(model, { page, locale, data: (target) => ({ list: "digest", schoolId: school.id, subject: message.subject, page: target }) })];
 }

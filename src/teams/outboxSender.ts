@@ -478,9 +478,12 @@ export class OutboxSender {
       return [alertCard(t("alert.runFailed.title"), `${body} ${t("alert.runFailed.advice")}`)];
     }
     if (message.kind === "coordinator-alert" && message.subject.startsWith("stale-schools:")) {
-      const [, , expected = "", ids = ""] = message.subject.split(":");
+      const [, , expected = ""] = message.subject.split(":");
+      // The schools are kept by the run that raised the alarm, not in the message's key.
+      const alarm = (await store.runs.latest())?.summary.feedAlarm as { kind?: string; schools?: string[] } | undefined;
+      const ids = alarm?.kind === "stale-schools" ? (alarm.schools ?? []) : [];
       const names = new Map(((await store.organisation.get())?.schools ?? []).map((school) => [school.id, school.name]));
-      const schools = ids.split(",").map((id) => names.get(id) ?? id).join(", ");
+      const schools = ids.map((id) => names.get(id) ?? id).join(", ");
       return [alertCard(t("alert.staleSchools.title"), t("alert.staleSchools.body", { schools, expected: formatDate(locale, expected) }))];
     }
     if (message.kind === "coordinator-alert") {

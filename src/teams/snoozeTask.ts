@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withAuditNote } from "../domain/cases";
 import { localInstant, nextDeliveryTime } from "../domain/delivery";
 import { calendarOf } from "../domain/organisation";
 import { CardSubmitSchema } from "../domain/routine";
@@ -62,7 +63,14 @@ export async function snoozeTask(deps: CardDeps, input: CardInput): Promise<Adap
       const taskProblem = result.problems.find((problem) => problem.field === "task");
       return taskProblem ? taskCard(view, "task", undefined, snoozeProblemText(view, taskProblem)) : snoozeCard(view, { problems: result.problems, values });
     }
-    const snoozed = result.absenceCase;
+    // The audit entry is written with the case's notices: a crash in between leaves it on the case for the next run.
+    const snoozed = withAuditNote(result.absenceCase, {
+      at: clock.now().toISOString(),
+      actor: userId,
+      action: "case.snoozed",
+      before: { task: stored.value.current?.task, dueOn: stored.value.current?.dueOn },
+      after: { task: result.absenceCase.current?.task, dueOn: result.absenceCase.current?.dueOn, until: result.absenceCase.snoozed?.until, reason: result.absenceCase.snoozed?.reason },
+    });
     let etag: string;
     try {
       etag = await store.cases.update(snoozed, stored.etag);
@@ -70,18 +78,9 @@ export async function snoozeTask(deps: CardDeps, input: CardInput): Promise<Adap
       if (error instanceof StaleCaseError) continue;
       throw error;
     }
-    await store.audit.record({
-      at: clock.now().toISOString(),
-      actor: userId,
-      action: "case.snoozed",
-      subject: stored.value.caseId,
-      before: { task: stored.value.current?.task, dueOn: stored.value.current?.dueOn },
-      after: { task: snoozed.current?.task, dueOn: snoozed.current?.dueOn, until: snoozed.snoozed?.until, reason: snoozed.snoozed?.reason },
-      outcome: "done",
-    });
     await handOverNotices(store, snoozed, etag, clock.now());
     logger.info({ caseId: snoozed.caseId, until: snoozed.snoozed?.until }, "task snoozed");
-    return taskCard({ ...view, absenceCase: { ...snoozed, pendingNotices: [] } });
+    return taskCard({ ...view, absenceCase: { ...snoozed, pendingNotices: [], pendingAudit: undefined } });
   }
   return translator(input.locale)("answer.invalid");
 }

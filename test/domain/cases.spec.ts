@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { answerTask, closeCase, decideCase, followedUpThrough, type AbsenceCase } from "../../src/domain/cases";
+import { answerTask, closeCase, decideCase, followedUpThrough, HISTORY_KEPT, type AbsenceCase } from "../../src/domain/cases";
 import { taskDeadlines, DEFAULT_SETTINGS_DOCUMENT } from "../../src/domain/settings";
 import type { Finding } from "../../src/domain/rules/finding";
 import { calendar, rule } from "./rules/ruleKit";
@@ -79,5 +79,18 @@ describe("cases and the ladder", () => {
 
   it("does nothing without findings", () => {
     assert.equal(decideCase({ findings: [], openCase: undefined, lastClosed: undefined, schoolDaysSinceClosed: undefined, cooldownSchoolDays: 10, newCase }).action, "none");
+  });
+});
+
+describe("a case's history is bounded", () => {
+  it("keeps the latest tasks and the latest of each kind, and numbers new tasks after every earlier one", () => {
+    let value = answerTask(opened(2), { answers: { meetingOn: "2026-11-23", measures: "Tett oppfølging", evaluationOn: "2026-12-07" }, answeredBy: "T1", now: new Date("2026-11-23T10:00:00Z"), today: "2026-11-23", routine });
+    for (let cycle = 0; cycle < HISTORY_KEPT + 20; cycle += 1) {
+      value = answerTask(value, { answers: { improved: "partly", decision: "continue", nextEvaluationOn: "2027-06-01" }, answeredBy: "T1", now: new Date("2026-12-07T10:00:00Z"), today: "2026-12-07", routine });
+    }
+    assert.equal(value.done.length, HISTORY_KEPT + 1, "the latest evaluations and the meeting");
+    assert.equal(value.done[0]?.task, "meeting");
+    assert.equal(value.current?.serial, HISTORY_KEPT + 22, "serials go on counting past what is kept");
+    assert.equal(value.done.at(-1)?.serial, HISTORY_KEPT + 21);
   });
 });

@@ -129,6 +129,29 @@ describe("the nightly job", () => {
     assert.deepEqual(alerts.sort(), ["missing-feed", "stale-feed"]);
   });
 
+  it("names ten quiet schools with the longest ids an organisation file may hold, in a message whose key stays short", async () => {
+    const organisation = structuredClone(ORGANISATION);
+    const base = ORGANISATION.schools[0] as (typeof ORGANISATION.schools)[number];
+    const quiet = Array.from({ length: 10 }, (_, index) => ({ ...structuredClone(base), id: `${index}`.padStart(100, "Q"), name: `Stille skole ${index + 1}` }));
+    organisation.schools.push(...quiet);
+    const roster = [ROSTER_CSV, ...quiet.map((school, index) => `Q${index},Elev ${index},${school.id},1A,1,${TEACHER.aadObjectId},`)].join("\n");
+    const feed = "pupil_id,date,kind,documented\nQ0,2026-11-02,day,no\nP1,2026-11-18,day,no\nP2,2026-11-19,late,no\nP3,2026-11-20,day,no\n";
+    const world = await World.start({ files: { organisation, roster, feed } });
+    try {
+      await world.install(COORDINATOR);
+      const summary = await world.night("2026-11-20");
+      assert.equal(summary.feedAlarm?.kind, "stale-schools");
+      assert.ok((await world.store.runs.latest())?.summary.feedAlarm, "the run is recorded after the alarm");
+      const alert = (await world.store.outbox.list()).find((message) => message.subject.startsWith("stale-schools:"));
+      assert.ok(alert && alert.id.length < 200, "the key holds no list of ids");
+      await world.bot.sender.drain();
+      const cards = world.connector.cards(personalConversationId(COORDINATOR)).map((card) => JSON.stringify(card)).join("\n");
+      for (const school of quiet) assert.ok(cards.includes(school.name), `${school.name} is named`);
+    } finally {
+      await world.stop();
+    }
+  });
+
   it("tells the coordinators when one school is missing from a feed that is otherwise current", async () => {
     const organisation = structuredClone(ORGANISATION);
     organisation.schools.push({ ...structuredClone(ORGANISATION.schools[0] as (typeof ORGANISATION.schools)[number]), id: "S2", name: "Nordvik skole" });

@@ -3,17 +3,18 @@ import { calendarOf } from "../../domain/organisation";
 import { severityOf, sortBySeverity } from "../../domain/severity";
 import { activeSnooze } from "../../domain/snooze";
 import { formatDate, translator, type Locale } from "../../i18n";
-import { listCard } from "../cards";
+import { browsableListCard } from "../cards";
 import { caseRow } from "../digest";
 import { explainSeverity } from "../../i18n/explain";
-import type { Command } from "./command";
+import { pageOf, type Command } from "./command";
 
 /** "mine saker": a teacher's open cases with what is due; a leader's school's. */
 export const myCases: Command = {
   help: "cmd.cases",
   role: "anyone",
   names: ["mine saker", "my cases", "saker"],
-  async run({ store, clock, userId, locale, organisation }) {
+  async run(context, args) {
+    const { store, clock, userId, locale, organisation } = context;
     const t = translator(locale);
     if (!organisation) return t("mycases.none");
     const today = dateInZone(clock.now(), organisation.timeZone);
@@ -51,7 +52,9 @@ export const myCases: Command = {
       sections.push({ heading: t("mycases.school", { school: school.name, count: cases.length }), rows: cases.map((stored) => describe(stored.value)), empty: t("digest.empty") });
     }
     if (sections.length === 0) return t("mycases.none");
-    return listCard({ title: sections.length === 1 ? sections[0]?.heading ?? "" : t("mycases.title", { count: mine.length }), subtitle: "", facts: [], sections, footer: "" });
+    // Most urgent first, a page at a time: a leader of a school with hundreds of cases gets «Vis flere».
+    const model = { title: sections.length === 1 ? sections[0]?.heading ?? "" : t("mycases.title", { count: mine.length }), subtitle: "", facts: [], sections, footer: "" };
+    return browsableListCard(model, { page: pageOf(context, args[0]), locale, data: (page) => ({ list: "my-cases", page }) });
   },
 };
 

@@ -22,6 +22,14 @@ export interface CommandContext {
   roles: Roles;
   organisation: Organisation | undefined;
   services: BotServices;
+  /** The page of a long answer: from a «Vis flere» button, or typed after the command ("mine saker 2"). */
+  page?: number | undefined;
+}
+
+/** The page a button asked for, or the page the command's words ask for ("mine saker 2"), or the first. */
+export function pageOf(context: CommandContext, word: string | undefined): number {
+  const typed = Number(word);
+  return context.page ?? (Number.isInteger(typed) && typed > 0 ? typed : 1);
 }
 
 export interface Command {

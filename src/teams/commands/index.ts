@@ -54,9 +54,14 @@ export async function handleCommand(input: { store: Store; clock: Clock; userId:
     if (GREETINGS.has(normalise(text)) || text.trim() === "") return t("bot.unknownMessage");
     return t("command.unknown", { text: text.trim().slice(0, 60), suggestion: closestCommand(visible, text) });
   }
-  if (!allowed(parsed.command, roles)) {
-    await store.audit.record({ at: clock.now().toISOString(), actor: userId, action: `command.${parsed.command.names[1] ?? parsed.command.names[0]}`, subject: "chat", outcome: "refused" });
-    return t("command.refused", { command: parsed.command.names[0] ?? "" });
+  return runAllowed(context, parsed.command, parsed.args);
+}
+
+/** Runs the command if the user's role allows it; a refusal is written to the audit trail. */
+export async function runAllowed(context: CommandContext, command: Command, args: string[]): Promise<Reply> {
+  if (!allowed(command, context.roles)) {
+    await context.store.audit.record({ at: context.clock.now().toISOString(), actor: context.userId, action: `command.${command.names[1] ?? command.names[0]}`, subject: "chat", outcome: "refused" });
+    return translator(context.locale)("command.refused", { command: command.names[0] ?? "" });
   }
-  return parsed.command.run(context, parsed.args);
+  return command.run(context, args);
 }

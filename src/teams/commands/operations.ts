@@ -1,14 +1,15 @@
 import { dateInZone } from "../../domain/dates";
 import { formatDateTime, translator } from "../../i18n";
-import { listCard } from "../cards";
-import type { Command } from "./command";
+import { browsableListCard } from "../cards";
+import { pageOf, type Command } from "./command";
 import { pausedSchools } from "./settings";
 
 export const status: Command = {
   help: "cmd.status",
   role: "coordinator",
   names: ["status"],
-  async run({ store, clock, locale, organisation, services, roles }) {
+  async run(context, args) {
+    const { store, clock, locale, organisation, services, roles } = context;
     const t = translator(locale);
     const timeZone = organisation?.timeZone ?? "Europe/Oslo";
     // A school's coordinator sees their schools only; the municipality's coordinator sees every school.
@@ -36,7 +37,9 @@ export const status: Command = {
         ? t("status.lastRunValue", { at: formatDateTime(locale, lastRun.finishedAt, timeZone), rows: summary?.rows ?? 0, rejected: summary?.rejected?.length ?? 0 })
         : formatDateTime(locale, lastRun.finishedAt, timeZone)
       : t("status.none");
-    return listCard({
+    // The people who cannot be reached are listed a page at a time; the numbers stay on the first page.
+    const unreachableRows = unreachable.map((conversation) => ({ title: conversation.name ?? conversation.userId, detail: "" })).sort((a, b) => a.title.localeCompare(b.title, "nb"));
+    const model = {
       title: t("status.title"),
       subtitle: services.isRunning?.() ? t("status.running") : "",
       facts: [
@@ -44,12 +47,13 @@ export const status: Command = {
         { title: t("status.nextRun"), value: next ? formatDateTime(locale, next.toISOString(), timeZone) : t("status.notScheduled") },
         { title: t("status.openCases"), value: [...byStep.entries()].sort(([a], [b]) => a - b).map(([step, count]) => t("whatIf.step", { step, count })).join(", ") || "0" },
         { title: t("status.overdue"), value: String(open.filter((stored) => stored.value.current && stored.value.current.dueOn < today).length) },
-        { title: t("status.unreachable"), value: unreachable.length === 0 ? "0" : unreachable.map((conversation) => conversation.name ?? conversation.userId).join(", ") },
+        { title: t("status.unreachable"), value: String(unreachable.length) },
         { title: t("status.paused"), value: paused.length === 0 ? t("digest.empty") : paused.map((id) => names.get(id) ?? id).join(", ") },
       ],
-      sections: [],
+      sections: unreachableRows.length === 0 ? [] : [{ heading: t("status.unreachable"), rows: unreachableRows, empty: "" }],
       footer: "",
-    });
+    };
+    return browsableListCard(model, { page: pageOf(context, args[0]), locale, data: (page) => ({ list: "status", page }) });
   },
 };
 

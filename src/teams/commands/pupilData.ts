@@ -1,7 +1,7 @@
 import { erasePupil, exportPupil, findPupilRecord, type PupilRecord } from "../../jobs/pupilData";
 import { formatDate, translator } from "../../i18n";
-import { listCard, proposalCard, textCard, type AdaptiveCard } from "../cards";
-import type { Command, CommandContext, Reply } from "./command";
+import { browsableListCard, proposalCard, textCard, type AdaptiveCard } from "../cards";
+import { pageOf, type Command, type CommandContext, type Reply } from "./command";
 import { normalise } from "./parse";
 
 export const ERASE_CONFIRM_VERB = "erase.confirm";
@@ -46,7 +46,12 @@ export const accessRequest: Command = {
     const pupil = data.pupil;
     const earlier = data.schools.filter((row) => row !== pupil);
     const severalSchools = new Set(data.absenceDays.map((day) => day.schoolId)).size > 1 || earlier.length > 0;
-    return listCard({
+    const caseTitle = (value: (typeof data.cases)[number]) => {
+      const title = t("pupilData.case", { step: value.step, stage: value.stage, opened: formatDate(context.locale, value.openedOn) });
+      return severalSchools ? `${title}, ${schoolName(value.schoolId)}` : title;
+    };
+    // A year of absence and a long follow-up are many rows: a page at a time, one row a day and one a task.
+    const model = {
       title: t("pupilData.exportTitle", { name: pupil.name }),
       subtitle: t("pupilData.exportSubtitle", { date: formatDate(context.locale, data.exportedAt.slice(0, 10)) }),
       facts: [
@@ -70,17 +75,17 @@ export const accessRequest: Command = {
         },
         {
           heading: t("pupilData.cases", { count: data.cases.length }),
-          rows: data.cases.map((value) => ({
-            title: severalSchools
-              ? `${t("pupilData.case", { step: value.step, stage: value.stage, opened: formatDate(context.locale, value.openedOn) })}, ${schoolName(value.schoolId)}`
-              : t("pupilData.case", { step: value.step, stage: value.stage, opened: formatDate(context.locale, value.openedOn) }),
-            detail: value.done.map((task) => `${task.task}: ${Object.entries(task.answers ?? {}).map(([key, answer]) => `${key}=${String(answer)}`).join("; ")}`).join(" | "),
-          })),
+          rows: data.cases.flatMap((value) =>
+            value.done.length === 0
+              ? [{ title: caseTitle(value), detail: "" }]
+              : value.done.map((task) => ({ title: caseTitle(value), detail: `${task.task}: ${Object.entries(task.answers ?? {}).map(([key, answer]) => `${key}=${String(answer)}`).join("; ")}` })),
+          ),
           empty: t("pupilData.none"),
         },
       ],
       footer: t("pupilData.exportFooter"),
-    });
+    };
+    return browsableListCard(model, { page: pageOf(context, args[1]), locale: context.locale, data: (page) => ({ list: "export", pupilId: record.pupilId, page }) });
   },
 };
 
