@@ -242,7 +242,7 @@ const MAX_XLSX_PACKING = 100;
  * unpacked: a workbook cut short, or one that unpacks to far more than an export can be, is refused at once.
  */
 async function checkWorkbookParts(path: string): Promise<void> {
-  const damaged = new FileRejected({ key: "file.unreadable", params: { detail: "the workbook (.xlsx) is damaged or cut short" } });
+  const damaged = new FileRejected({ key: "file.workbookDamaged" });
   const handle = await open(path, "r");
   try {
     const { size } = await handle.stat();
@@ -277,7 +277,7 @@ async function checkWorkbookParts(path: string): Promise<void> {
 async function* xlsxRecords(path: string, sheet: string | undefined): RecordSource {
   const head = await sniff(path);
   if (head.length === 0) throw new FileRejected({ key: "file.empty" });
-  if (head[0] !== 0x50 || head[1] !== 0x4b) throw new FileRejected({ key: "file.unreadable", params: { detail: "not an Excel workbook (.xlsx)" } });
+  if (head[0] !== 0x50 || head[1] !== 0x4b) throw new FileRejected({ key: "file.notWorkbook" });
   await checkWorkbookParts(path);
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit" });
   let found = false;
@@ -290,7 +290,7 @@ async function* xlsxRecords(path: string, sheet: string | undefined): RecordSour
       yield [{ line: row.number, record: values }];
     }
   }
-  if (!found) throw new FileRejected({ key: "file.unreadable", params: { detail: sheet ? `no sheet named '${sheet}'` : "the workbook has no sheet" } });
+  if (!found) throw new FileRejected(sheet ? { key: "file.noSheet", params: { sheet } } : { key: "file.workbookEmpty" });
 }
 
 /**

@@ -153,6 +153,6 @@ export async function* readEdFiRows(path: string, head: string): AsyncGenerator<
     // The parser's message may quote the text it stopped at: the summary says only that the JSON is broken.
     throw new FileRejected({ key: "file.unparsable" });
   }
-  if (!sawArray) throw new FileRejected({ key: "file.unreadable", params: { detail: "expected a JSON array of Ed-Fi attendance events" } });
+  if (!sawArray) throw new FileRejected({ key: "file.notEdFi" });
   if (batch.length > 0) yield batch;
 }

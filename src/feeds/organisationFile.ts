@@ -17,7 +17,7 @@ export async function readOrganisationFile(path: string): Promise<Organisation> 
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new FileRejected({ key: "file.notFound" });
   // Read whole, so its size is checked first; a device or a pipe has no size to check.
-  if (!info.isFile()) throw new FileRejected({ key: "file.unreadable", params: { detail: "not a regular file" } });
+  if (!info.isFile()) throw new FileRejected({ key: "file.notRegular" });
   if (info.size > ORGANISATION_MAX_CHARACTERS * 4) throw new FileRejected(tooLarge());
   let text: string;
   try {

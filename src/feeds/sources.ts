@@ -67,15 +67,15 @@ async function download(url: string, token: string | undefined, workDir: string)
   const { protocol, hostname } = new URL(url);
   // A bearer token never travels unencrypted, except to this machine (a local proxy, the tests).
   if (protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) {
-    throw new FileRejected({ key: "file.unreadable", params: { detail: "feeds are fetched over https only" } });
+    throw new FileRejected({ key: "file.httpsOnly" });
   }
   let response: Response;
   try {
     response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  } catch (error) {
-    throw new FileRejected({ key: "file.unreadable", params: { detail: `${new URL(url).host}: ${(error as Error).message}` } });
+  } catch {
+    throw new FileRejected({ key: "file.urlUnreachable", params: { host: new URL(url).host } });
   }
-  if (!response.ok || !response.body) throw new FileRejected({ key: "file.unreadable", params: { detail: `${new URL(url).host} answered HTTP ${response.status}` } });
+  if (!response.ok || !response.body) throw new FileRejected({ key: "file.urlAnswered", params: { host: new URL(url).host, status: response.status } });
   const body = response.body;
   const file = await copyInto(workDir, new URL(url).pathname, (path) => pipeline(Readable.fromWeb(body as never), createWriteStream(path)));
   return { path: file.path, name: `${new URL(url).origin}${new URL(url).pathname}`, cleanup: file.cleanup };
@@ -83,7 +83,7 @@ async function download(url: string, token: string | undefined, workDir: string)
 
 /** The newest blob in a container (optionally matching a pattern), downloaded to a temporary file. */
 async function newestBlob(spec: string, options: SourceOptions): Promise<ResolvedFeed> {
-  if (!options.connectionString) throw new FileRejected({ key: "file.unreadable", params: { detail: "blob: feeds need STORAGE_CONNECTION_STRING" } });
+  if (!options.connectionString) throw new FileRejected({ key: "file.blobNotConfigured" });
   const [container = "", ...rest] = spec.split("/");
   const matches = matcher(rest.join("/") || options.pattern);
   const client = BlobServiceClient.fromConnectionString(options.connectionString).getContainerClient(container);
@@ -93,8 +93,8 @@ async function newestBlob(spec: string, options: SourceOptions): Promise<Resolve
       const at = blob.properties.lastModified?.getTime() ?? 0;
       if (matches(blob.name) && (!newest || at > newest.at)) newest = { name: blob.name, at };
     }
-  } catch (error) {
-    throw new FileRejected({ key: "file.unreadable", params: { detail: `blob container ${container}: ${(error as Error).message}` } });
+  } catch {
+    throw new FileRejected({ key: "file.blobUnreachable", params: { container } });
   }
   if (!newest) throw new FileRejected({ key: "file.noneInSource", params: { source: `blob:${container}`, pattern: rest.join("/") || options.pattern || "*" } });
   const name = newest.name;

@@ -142,7 +142,7 @@ describe("absence feeds as they really arrive", () => {
 
     for (const text of [JSON.stringify({ events }), JSON.stringify(events).slice(0, 150)]) {
       await writeFile(path, text);
-      await assert.rejects(readAbsenceFeed(path, context), (error: FileRejected) => ["file.unreadable", "file.unparsable"].includes(error.problem.key), text.slice(0, 40));
+      await assert.rejects(readAbsenceFeed(path, context), (error: FileRejected) => ["file.notEdFi", "file.unparsable"].includes(error.problem.key), text.slice(0, 40));
     }
   });
 });

@@ -163,7 +163,7 @@ describe("hostile Ed-Fi, organisation and Excel files are refused at once", func
     assert.equal((await refusal(readOrganisationFile(cut))).key, "file.invalidOrganisation");
     const folder = join(await mkdtemp(join(tmpdir(), "tidlig-hostile-")), "organisation.json");
     await mkdir(folder);
-    assert.equal((await refusal(readOrganisationFile(folder))).key, "file.unreadable");
+    assert.equal((await refusal(readOrganisationFile(folder))).key, "file.notRegular");
   });
 
   it("an Excel workbook cut short, or one that unpacks to far more than it holds (a zip bomb), is refused before it is unpacked", async () => {
@@ -174,8 +174,8 @@ describe("hostile Ed-Fi, organisation and Excel files are refused at once", func
     const bomb = Buffer.from(await workbook.xlsx.writeBuffer());
     assert.equal((await refusal(readAbsenceFeed(await hostile("feed.xlsx", bomb), context))).key, "file.workbookTooLarge");
     const cut = await hostile("feed.xlsx", bomb.subarray(0, Math.floor(bomb.length / 2)));
-    assert.equal((await refusal(readAbsenceFeed(cut, context))).key, "file.unreadable");
+    assert.equal((await refusal(readAbsenceFeed(cut, context))).key, "file.workbookDamaged");
     await writeFile(cut, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]));
-    assert.equal((await refusal(readAbsenceFeed(cut, context))).key, "file.unreadable");
+    assert.equal((await refusal(readAbsenceFeed(cut, context))).key, "file.workbookDamaged");
   });
 });

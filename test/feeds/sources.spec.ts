@@ -35,8 +35,8 @@ describe("where feeds come from", () => {
       const feed = await resolveFeed(url, { bearerToken: "s3cret", workDir: TEST_WORK_DIR });
       assert.equal(await readFile(feed.path, "utf8"), "pupil_id,date,kind,documented\n");
       await feed.cleanup();
-      await assert.rejects(resolveFeed(url, { bearerToken: "wrong", workDir: TEST_WORK_DIR }), (error: FileRejected) => String(error.problem.params?.detail).includes("HTTP 401"));
-      await assert.rejects(resolveFeed("http://example.invalid/feed.csv", { workDir: TEST_WORK_DIR }), (error: FileRejected) => String(error.problem.params?.detail).includes("https only"));
+      await assert.rejects(resolveFeed(url, { bearerToken: "wrong", workDir: TEST_WORK_DIR }), (error: FileRejected) => error.problem.key === "file.urlAnswered" && error.problem.params?.status === 401);
+      await assert.rejects(resolveFeed("http://example.invalid/feed.csv", { workDir: TEST_WORK_DIR }), (error: FileRejected) => error.problem.key === "file.httpsOnly");
     } finally {
       server.close();
     }
