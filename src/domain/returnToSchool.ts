@@ -31,7 +31,7 @@ const absentWholeDay = (events: readonly AbsenceEvent[] | undefined) => events?.
  * `absentSchoolDaysInARow` whole days in a row, or `percentOverFourWeeks` % of the last 20 school days. Days before
  * the pupil's enrolment count as not absent. `asOf` is the last day a feed covered (later days are unknown, never
  * present); the days judged are the school days after `judgedThrough` up to it (a feed that comes a day late still
- * shows the return), or the last school day alone.
+ * shows the return), or the last school day alone (also when a corrected feed is read again for a day judged).
  */
 export function detectReturn(input: {
   calendar: SchoolCalendar;
