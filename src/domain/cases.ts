@@ -399,11 +399,13 @@ export function withdrawReturn(absenceCase: AbsenceCase, input: { absentOn: (dat
   const task = absenceCase.current;
   if (!returned || task?.task !== "return" || !input.absentOn(returned.on)) return absenceCase;
   const pendingNotices = absenceCase.pendingNotices.filter((notice) => notice.serial !== task.serial);
+  // The withdrawn task stays in the history, so that its number is never given to another task (its card is outdated).
+  const withdrawn: TaskState = { ...task, supersededOn: input.today };
   const superseded = absenceCase.done[absenceCase.done.length - 1];
   if (!superseded || superseded.supersededOn !== task.openedOn || superseded.answeredAt) {
-    return closeCase({ ...absenceCase, returned: undefined, pendingNotices }, "return-withdrawn", input.today);
+    return closeCase({ ...absenceCase, returned: undefined, done: keepRecent([...absenceCase.done, withdrawn]), pendingNotices }, "return-withdrawn", input.today);
   }
-  return { ...absenceCase, returned: undefined, current: { ...superseded, supersededOn: undefined }, done: absenceCase.done.slice(0, -1), pendingNotices };
+  return { ...absenceCase, returned: undefined, current: { ...superseded, supersededOn: undefined }, done: [...absenceCase.done.slice(0, -1), withdrawn], pendingNotices };
 }
 
 export type ReturnDecision = { action: "none" } | { action: "return"; absenceCase: AbsenceCase } | { action: "open"; absenceCase: AbsenceCase };

@@ -106,7 +106,7 @@ describe("a return to school after a long absence", () => {
     const withdrawn = withdrawReturn(returning, { absentOn: absent, today: "2026-11-24" });
     assert.equal(withdrawn.returned, undefined);
     assert.deepEqual([withdrawn.current?.task, withdrawn.current?.serial, withdrawn.current?.supersededOn], ["follow-up", 1, undefined], "the follow-up, with the card already sent");
-    assert.deepEqual(withdrawn.done, []);
+    assert.deepEqual(withdrawn.done.map((task) => [task.task, task.serial, task.supersededOn]), [["return", 2, "2026-11-24"]], "the return's number is not given to another task");
     assert.deepEqual(withdrawn.pendingNotices, [], "the return card not yet sent is not sent");
 
     const ownCase = (decideReturn({ returned, openCase: undefined, lastClosed: undefined, newCase }) as { absenceCase: AbsenceCase }).absenceCase;

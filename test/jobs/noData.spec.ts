@@ -103,6 +103,7 @@ describe("no data is not presence", () => {
     assert.equal(noah?.returned, undefined);
     assert.equal(noah?.current?.task, "meeting", "the case goes back to the meeting the return had superseded");
     assert.equal(noah?.current?.serial, returned?.done.at(-1)?.serial, "the meeting's card, already sent, can be answered again");
+    assert.deepEqual(noah?.done.at(-1)?.task, "return", "the return's card is outdated: its number is kept, never given to another task");
     assert.ok((await world.store.audit.list()).some((entry) => entry.action === "case.return-withdrawn" && entry.subject === noah?.caseId));
   });
 
