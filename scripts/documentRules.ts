@@ -122,6 +122,13 @@ export function renderRulesDoc(): string {
     "on the open case, or on a new case (concern `return-to-school`), and the case is not closed at an evaluation until",
     "the absence has gone down. Settings under `returnToSchool`; the deadline is `routine.returnDeadlineSchoolDays`.",
     "",
+    "No data is not presence: a return is seen only on days a feed covered (the last date of the school's latest feed;",
+    "later days are unknown). A feed a day late still shows the return on the first day it covers. A night without new",
+    "data for a school (the same file again, a stale feed, the school missing from the feed) judges none of its pupils",
+    "on absence: no case is opened, raised or returned, while reminders and escalations still fall due. A correction",
+    "that shows the pupil absent on the day read as a return takes the unanswered return task back: the case goes back",
+    "to the task the return superseded, or, opened for the return alone, is closed.",
+    "",
     "| setting | type | default | what it does |",
     "|---|---|---|---|",
   );

@@ -21,7 +21,7 @@ describe("children's data in the logs", () => {
       const coordinator: TeamsUser = { aadObjectId: DEMO_USERS.coordinator, name: "Demo Koordinator" };
       for (const user of [teacher, coordinator]) await postActivity(demo.bot.url, message(user, connector.url, "hei"));
       await demo.bot.sender.drain();
-      const open = (await demo.store.cases.listSchool("FJS")).find((stored) => stored.value.teacherIds.includes(teacher.aadObjectId) && stored.value.current);
+      const open = (await demo.store.cases.listSchool("FJS")).find((stored) => stored.value.teacherIds.includes(teacher.aadObjectId) && stored.value.current?.task === "follow-up");
       assert.ok(open?.value.current);
       await postActivity(demo.bot.url, cardAction(teacher, connector.url, TASK_VERB, {
         caseId: open.value.caseId, schoolId: "FJS", serial: open.value.current.serial,

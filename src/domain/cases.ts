@@ -9,7 +9,7 @@ import { activeSnooze, wakeSnooze, type Snooze } from "./snooze";
 /** Waiting for an answer to the current task, watching (no task due), or closed. */
 export type CaseStage = "awaiting-answer" | "monitoring" | "closed";
 
-export type CloseReason = "improved" | "moved" | "other-follow-up" | "left-school";
+export type CloseReason = "improved" | "moved" | "other-follow-up" | "left-school" | "return-withdrawn";
 
 /**
  * What the outbox must say, and to whom. The Teams edge decides how (which card) when it sends.
@@ -387,6 +387,25 @@ export function startReturn(absenceCase: AbsenceCase, input: { returned: ReturnT
 function isNewReturn(absenceCase: AbsenceCase | undefined, returned: ReturnToSchool): boolean {
   const known = absenceCase?.returned;
   return !known || returned.stretch.from > known.on;
+}
+
+/**
+ * A correction shows the pupil absent on the day read as a return: the return was not one. An unanswered return task
+ * is withdrawn and the case goes back to the task it superseded; a case opened for the return alone is closed.
+ * A return already answered stays (its plan is under way); only the unanswered task is taken back.
+ */
+export function withdrawReturn(absenceCase: AbsenceCase, input: { absentOn: (date: IsoDate) => boolean; today: IsoDate }): AbsenceCase {
+  const returned = absenceCase.returned;
+  const task = absenceCase.current;
+  if (!returned || task?.task !== "return" || !input.absentOn(returned.on)) return absenceCase;
+  const pendingNotices = absenceCase.pendingNotices.filter((notice) => notice.serial !== task.serial);
+  // The withdrawn task stays in the history, so that its number is never given to another task (its card is outdated).
+  const withdrawn: TaskState = { ...task, supersededOn: input.today };
+  const superseded = absenceCase.done[absenceCase.done.length - 1];
+  if (!superseded || superseded.supersededOn !== task.openedOn || superseded.answeredAt) {
+    return closeCase({ ...absenceCase, returned: undefined, done: keepRecent([...absenceCase.done, withdrawn]), pendingNotices }, "return-withdrawn", input.today);
+  }
+  return { ...absenceCase, returned: undefined, current: { ...superseded, supersededOn: undefined }, done: [...absenceCase.done.slice(0, -1), withdrawn], pendingNotices };
 }
 
 export type ReturnDecision = { action: "none" } | { action: "return"; absenceCase: AbsenceCase } | { action: "open"; absenceCase: AbsenceCase };

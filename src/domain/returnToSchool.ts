@@ -26,23 +26,35 @@ export const FOUR_WEEKS_SCHOOL_DAYS = 20;
 const absentWholeDay = (events: readonly AbsenceEvent[] | undefined) => events?.some((event) => event.kind === "day") ?? false;
 
 /**
- * Whether the pupil came back to school on the last school day judged: present that day (no whole-day absence)
- * after a long absence that ended the school day before (closed days in between do not count). A long absence is
+ * Whether the pupil came back to school on a school day judged: present that day (no whole-day absence) after a long
+ * absence that ended the school day before (closed days in between do not count). A long absence is
  * `absentSchoolDaysInARow` whole days in a row, or `percentOverFourWeeks` % of the last 20 school days. Days before
- * the pupil's enrolment count as not absent.
+ * the pupil's enrolment count as not absent. `asOf` is the last day a feed covered (later days are unknown, never
+ * present); the days judged are the school days after `judgedThrough` up to it (a feed that comes a day late still
+ * shows the return), or the last school day alone (also when a corrected feed is read again for a day judged).
  */
 export function detectReturn(input: {
   calendar: SchoolCalendar;
   asOf: IsoDate;
+  judgedThrough?: IsoDate | undefined;
   days: ReadonlyMap<IsoDate, readonly AbsenceEvent[]>;
   enrolledFrom?: IsoDate | undefined;
   settings: ReturnToSchoolSettings;
 }): ReturnToSchool | undefined {
+  const recent = input.calendar.lastSchoolDays(input.asOf, FOUR_WEEKS_SCHOOL_DAYS);
+  const judgedThrough = input.judgedThrough;
+  const candidates = judgedThrough === undefined ? recent.slice(-1) : recent.filter((date) => date > judgedThrough);
+  for (const on of candidates.length > 0 ? candidates : recent.slice(-1)) {
+    const returned = returnOn(on, input);
+    if (returned) return returned;
+  }
+  return undefined;
+}
+
+function returnOn(on: IsoDate, input: { calendar: SchoolCalendar; days: ReadonlyMap<IsoDate, readonly AbsenceEvent[]>; enrolledFrom?: IsoDate | undefined; settings: ReturnToSchoolSettings }): ReturnToSchool | undefined {
   const { calendar, days, settings } = input;
   const absent = (date: IsoDate) => absentWholeDay(days.get(date));
-  const on = calendar.lastSchoolDays(input.asOf, 1)[0];
-  if (!on || absent(on) || (input.enrolledFrom && on < input.enrolledFrom)) return undefined;
-
+  if (absent(on) || (input.enrolledFrom && on < input.enrolledFrom)) return undefined;
   const enrolledFrom = input.enrolledFrom ?? "";
   const before = calendar.lastSchoolDays(addDays(on, -1), Math.max(settings.absentSchoolDaysInARow, FOUR_WEEKS_SCHOOL_DAYS)).filter((date) => date >= enrolledFrom);
   let run = 0;

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { Clock } from "../clock";
 import type { AbsenceEvent, PupilDay } from "../domain/absence";
-import { closeCase, decideCase, decideReturn, hasPendingWork, noteChange, reassign, remindOrEscalate, type AbsenceCase } from "../domain/cases";
+import { closeCase, decideCase, decideReturn, hasPendingWork, isOpen, noteChange, reassign, remindOrEscalate, withdrawReturn, type AbsenceCase } from "../domain/cases";
 import { localInstant, nextDeliveryTime, nextSchoolDay } from "../domain/delivery";
 import { addDays, dateInZone, type IsoDate } from "../domain/dates";
 import { calendarOf, type Organisation } from "../domain/organisation";
@@ -113,6 +113,8 @@ export interface NightlySummary {
   casesEscalated: number;
   /** Pupils back at school after a long absence whose contact teacher got the return questions. */
   casesReturned: number;
+  /** Return tasks taken back because a correction showed the pupil absent on the day read as the return. */
+  returnsWithdrawn?: number;
   /** Open cases closed because the pupil left the school or moved to another. */
   casesClosed: number;
   /** Deleted by the retention period: closed cases, and pupils long off the roster. */
@@ -314,6 +316,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
   });
   const feedState = judgeFeed({ organisation, asOf, spill, alreadyProcessed, schoolsWithPupils: new Set(roster.pupils.map((pupil) => pupil.schoolId)) });
   if (feedState) summary.feedAlarm = feedState;
+  const coveredTonight = feedCoverage({ organisation, asOf, spill, alreadyProcessed, alarm: feedState });
 
   const owner = randomUUID();
   const startedAt = clock.now();
@@ -345,10 +348,13 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
     const document = stored?.document ?? fileSettings;
     summary.settingsVersion = stored?.version ?? 0;
     const budget = new NudgeBudget(await scheduledNudges(store, asOf, organisation.timeZone));
+    const coveredBefore = await store.feeds.coverage();
     for (const school of organisation.schools) {
       reach(input.watch, "schools");
       const settings = settingsForSchool(document, school.id);
-      await evaluateSchool({ deps, summary, school, settings, asOf, timeZone: organisation.timeZone, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), allPupils: roster.pupils, feedDays, budget });
+      // A night without new data for a school judges none of its pupils on absence grounds; deadlines still run.
+      const coverage = { judged: coveredTonight.has(school.id) && feedState?.kind !== "stale", before: coveredBefore.get(school.id), through: [coveredBefore.get(school.id), coveredTonight.get(school.id)].filter((date) => date !== undefined).sort().pop() };
+      await evaluateSchool({ deps, summary, school, settings, asOf, timeZone: organisation.timeZone, dryRun, pupils: roster.pupils.filter((p) => p.schoolId === school.id), allPupils: roster.pupils, feedDays, budget, coverage });
     }
     reach(input.watch, "record");
     summary.ok = true;
@@ -358,6 +364,7 @@ async function runWithSpill(deps: NightlyDependencies, input: NightlyInput, spil
       summary.pupilsDeleted = retention.pupilsDeleted;
       if (summary.feedAlarm) await alertCoordinators(deps, organisation, summary.feedAlarm, asOf);
       await store.runs.record({ startedAt: startedAt.toISOString(), finishedAt: clock.now().toISOString(), asOf, summary: { ...summary } });
+      await store.feeds.cover(coveredTonight);
       // Only once its run is recorded: a run that fails before reads the same feed again, not "no new feed".
       if (!alreadyProcessed) await store.feeds.remember(feedHash, { name: summary.feedFile ?? input.feedPath, processedAt: clock.now().toISOString(), lastDate: spill.lastDate });
       // Someone must fix the export, or look at the cases the night could not finish (it tries them again).
@@ -394,6 +401,8 @@ async function evaluateSchool(input: {
   feedDays: SchoolPupilDay[];
   /** New-case messages per teacher and day, across the run's schools. */
   budget: NudgeBudget;
+  /** Whether tonight brought the school new data to judge, and the last day the feeds covered before and now. */
+  coverage: { judged: boolean; before: IsoDate | undefined; through: IsoDate | undefined };
 }): Promise<void> {
   const { deps, summary, school, settings, asOf, dryRun, pupils } = input;
   const { store, clock } = deps;
@@ -429,12 +438,28 @@ async function evaluateSchool(input: {
   for (const stored of dryRun ? [] : snapshot.unfinished) {
     await isolate(stored.value, async () => void (await handOverNotices(store, stored.value, stored.etag, clock.now())));
   }
+  // Days after the last one a feed covered are unknown, never present: a return is seen only on covered days.
+  const coveredThrough = input.coverage.through !== undefined && input.coverage.through < asOf ? input.coverage.through : asOf;
   for (const pupil of pupils) {
-    const open = openByPupil.get(pupil.pupilId);
+    let open = openByPupil.get(pupil.pupilId);
     const newCase = { caseId: randomUUID(), schoolId: school.id, pupilId: pupil.pupilId, teacherIds: pupil.contactTeacherIds, asOf, now: clock.now(), routine };
     await isolate({ pupilId: pupil.pupilId, caseId: open?.value.caseId ?? newCase.caseId }, async () => {
       const lastClosed = lastClosedByPupil.get(pupil.pupilId);
       const record = snapshot.recordOf(pupil);
+      const withdrawn = open && withdrawReturn(open.value, { absentOn: (date) => record.days.get(date)?.some((event) => event.kind === "day") ?? false, today: asOf });
+      if (open && withdrawn && withdrawn !== open.value) {
+        // A correction shows the pupil absent on the day read as a return: the return task is taken back.
+        const value = note(withdrawn, "case.return-withdrawn", { returned: open.value.returned, task: open.value.current?.task });
+        const etag = dryRun ? "*" : await store.cases.update(value, open.etag);
+        summary.returnsWithdrawn = (summary.returnsWithdrawn ?? 0) + 1;
+        if (isOpen(value)) openByPupil.set(pupil.pupilId, (open = { value, etag }));
+        else {
+          openByPupil.delete(pupil.pupilId);
+          touched.push({ value, etag });
+          open = undefined;
+        }
+      }
+      if (!input.coverage.judged) return;
       const findings = judgePupil(judging, record);
       const decision = decideCase({
         findings,
@@ -448,7 +473,7 @@ async function evaluateSchool(input: {
       const opened = decision.action === "open" ? decision.absenceCase : undefined;
       const advanced = decision.action === "advance" ? decision.absenceCase : undefined;
       const returning = decideReturn({
-        returned: detectReturn({ calendar, asOf, days: record.days, enrolledFrom: pupil.enrolledFrom, settings: settings.returnToSchool }),
+        returned: detectReturn({ calendar, asOf: coveredThrough, judgedThrough: input.coverage.before, days: record.days, enrolledFrom: pupil.enrolledFrom, settings: settings.returnToSchool }),
         openCase: opened ?? advanced ?? open?.value,
         lastClosed,
         newCase,
@@ -631,6 +656,19 @@ function judgeFeed(input: { organisation: Organisation; asOf: IsoDate; spill: Da
   });
   if (quietSchools.length > 0) return { kind: "stale-schools", schools: quietSchools.map((school) => school.id), expected: lastSchoolDay };
   return undefined;
+}
+
+/**
+ * Up to which day tonight's feed covers each school: the feed's last date (an export covers all its schools through
+ * it), not past the night. A file read before covers nothing new, nor does the feed cover a school missing from it.
+ */
+function feedCoverage(input: { organisation: Organisation; asOf: IsoDate; spill: DaySpill; alreadyProcessed: boolean; alarm: FeedAlarm | undefined }): Map<string, IsoDate> {
+  const covered = new Map<string, IsoDate>();
+  const { lastDate } = input.spill;
+  if (input.alreadyProcessed || !lastDate) return covered;
+  const missing = new Set(input.alarm?.kind === "stale-schools" ? input.alarm.schools : []);
+  for (const school of input.organisation.schools) if (!missing.has(school.id)) covered.set(school.id, lastDate < input.asOf ? lastDate : input.asOf);
+  return covered;
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { AbsenceEvent } from "../../src/domain/absence";
-import { advance, answerTask, decideReturn, decisionProblems, openCase, type AbsenceCase } from "../../src/domain/cases";
+import { advance, answerTask, decideReturn, decisionProblems, openCase, withdrawReturn, type AbsenceCase } from "../../src/domain/cases";
 import type { IsoDate } from "../../src/domain/dates";
 import { detectReturn } from "../../src/domain/returnToSchool";
 import { DEFAULT_SETTINGS_DOCUMENT, taskDeadlines } from "../../src/domain/settings";
@@ -85,5 +85,32 @@ describe("a return to school after a long absence", () => {
     const climbed = advance(opened, { findings: [step2], teacherIds: ["T1"], asOf: "2026-11-24", routine });
     assert.equal(climbed.step, 2);
     assert.equal(climbed.current?.task, "return");
+  });
+
+  it("is seen only on days a feed covered: a return on a day the feed does not reach is unknown, and shows when a later feed covers it", () => {
+    assert.equal(detectReturn({ calendar, asOf: "2026-11-20", days: absentOn(TEN_DAYS), settings }), undefined, "the feed ends on Friday: Monday is not judged");
+    const late = detectReturn({ calendar, asOf: "2026-11-24", judgedThrough: "2026-11-20", days: absentOn(TEN_DAYS), settings });
+    assert.equal(late?.on, "2026-11-23", "Tuesday's feed covers Monday and Tuesday: back on Monday");
+    assert.equal(detectReturn({ calendar, asOf: "2026-11-24", judgedThrough: "2026-11-23", days: absentOn(TEN_DAYS), settings }), undefined, "Monday was judged already");
+  });
+
+  it("is taken back when a correction shows the pupil absent on the day back: the case returns to the task the return superseded", () => {
+    const open = { ...openCase({ caseId: "00000000-0000-4000-8000-000000000001", schoolId: "S1", pupilId: "P1", findings: [], teacherIds: ["T1"], asOf: "2026-11-13", now: new Date("2026-11-14T04:00:00Z"), routine }), pendingNotices: [] };
+    const returned = detectReturn({ calendar, asOf: "2026-11-23", days: absentOn(TEN_DAYS), settings });
+    const newCase = { caseId: "00000000-0000-4000-8000-000000000002", schoolId: "S1", pupilId: "P1", teacherIds: ["T1"], asOf: "2026-11-23", now: new Date("2026-11-24T04:00:00Z"), routine };
+    const returning = (decideReturn({ returned, openCase: open, lastClosed: undefined, newCase }) as { absenceCase: AbsenceCase }).absenceCase;
+    const corrected = absentOn([...TEN_DAYS, "2026-11-23"]);
+    const absent = (date: IsoDate) => corrected.has(date);
+
+    assert.equal(withdrawReturn(returning, { absentOn: (date) => absentOn(TEN_DAYS).has(date), today: "2026-11-24" }), returning, "no correction: the return stays");
+    const withdrawn = withdrawReturn(returning, { absentOn: absent, today: "2026-11-24" });
+    assert.equal(withdrawn.returned, undefined);
+    assert.deepEqual([withdrawn.current?.task, withdrawn.current?.serial, withdrawn.current?.supersededOn], ["follow-up", 1, undefined], "the follow-up, with the card already sent");
+    assert.deepEqual(withdrawn.done.map((task) => [task.task, task.serial, task.supersededOn]), [["return", 2, "2026-11-24"]], "the return's number is not given to another task");
+    assert.deepEqual(withdrawn.pendingNotices, [], "the return card not yet sent is not sent");
+
+    const ownCase = (decideReturn({ returned, openCase: undefined, lastClosed: undefined, newCase }) as { absenceCase: AbsenceCase }).absenceCase;
+    const closed = withdrawReturn(ownCase, { absentOn: absent, today: "2026-11-24" });
+    assert.deepEqual([closed.stage, closed.closeReason, closed.closedOn], ["closed", "return-withdrawn", "2026-11-24"], "a case opened for the return alone is closed");
   });
 });

@@ -59,9 +59,10 @@ describe("the ladder and the case rules over nightly runs", () => {
     assert.ok(stored);
     await store.cases.update(closeCase(stored.value, "improved", "2026-11-20"), stored.etag);
 
-    const during = await night("2026-12-03", []);
+    // Each night's feed covers its day (a late arrival of another pupil): a night without new data opens nothing.
+    const during = await night("2026-12-03", ["P2,2026-12-03,late,no"]);
     assert.equal(during.casesOpened, 0, "9 school days after closing");
-    const after = await night("2026-12-04", []);
+    const after = await night("2026-12-04", ["P2,2026-12-04,late,no"]);
     assert.equal(after.casesOpened, 1, "10 school days after closing");
     assert.equal((await emmasCases()).length, 2);
   });

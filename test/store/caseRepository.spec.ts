@@ -29,7 +29,7 @@ function evaluatedFor(start: AbsenceCase, cycles: number): AbsenceCase {
   return { ...value, pendingNotices: [] };
 }
 
-const P1_AT_STEP_TWO = "pupil_id,date,kind,documented,lesson,subject,minutes,reason\nP1,2026-11-02,day,no\nP1,2026-11-03,day,no\nP1,2026-11-04,day,no\nP1,2026-11-05,day,no\nP1,2026-11-06,day,no\nP1,2026-11-09,day,no";
+const P1_AT_STEP_TWO = "pupil_id,date,kind,documented,lesson,subject,minutes,reason\nP1,2026-11-02,day,no\nP1,2026-11-03,day,no\nP1,2026-11-04,day,no\nP1,2026-11-05,day,no\nP1,2026-11-06,day,no\nP1,2026-11-09,day,no\nP2,2026-11-20,present,yes";
 
 describe("a case with a long history", () => {
   let world: World;

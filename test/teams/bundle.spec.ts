@@ -7,7 +7,8 @@ import { World } from "../harness/world";
 /** Twelve pupils of Kari's group 6A flagged the same night: 4 at 20 %, 4 at 15 %, 4 at 10 % of the last 20 school days. */
 const PUPILS = Array.from({ length: 12 }, (_, index) => ({ id: `B${String(index + 1).padStart(2, "0")}`, days: 2 + ((index + 1) % 3) }));
 const ROSTER = [ROSTER_CSV.split("\n")[0], ...PUPILS.map(({ id }) => `${id},Elev ${id},S1,6A,6,${TEACHER.aadObjectId},`)].join("\n");
-const FEED = ["pupil_id,date,kind,documented", ...PUPILS.flatMap(({ id, days }) => ["2026-11-02", "2026-11-04", "2026-11-10", "2026-11-12"].slice(0, days).map((date) => `${id},${date},day,no`))].join("\n");
+/** The export covers Friday 20 November (a registration of one pupil present that day). */
+const FEED = ["pupil_id,date,kind,documented", ...PUPILS.flatMap(({ id, days }) => ["2026-11-02", "2026-11-04", "2026-11-10", "2026-11-12"].slice(0, days).map((date) => `${id},${date},day,no`)), "B01,2026-11-20,present,yes"].join("\n");
 const ANSWERS = { guardiansContacted: "yes", guardiansContactedOn: "2026-11-23", guardiansResult: "agreed", documented: "partly", cause: "known", pupilHeard: "yes", nurseInformed: "no" };
 
 const shown = (value: unknown) => JSON.stringify(value);

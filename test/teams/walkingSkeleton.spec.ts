@@ -192,7 +192,7 @@ describe("the walking skeleton: from the nightly feed to the teacher's answer in
       assert.equal(cards.length, 1, "the digest, not one card per case");
       const digest = cards[0] ?? "";
       const escalated = digest.slice(digest.indexOf("Meldt til ledelsen"), digest.indexOf("Ubesvart etter fristen", digest.indexOf("Meldt til ledelsen")));
-      assert.match(escalated, /Liam Lund \(7A\).*Middels: 13 % siste 8 skoledager, svar én skoledag over fristen.*Emma Eksempel \(7B\).*Middels: 10 % siste 4 uker/s, "P4 (13 % of the 8 school days since enrolment, as of tonight) before P1 (10 %), each with its severity in one line");
+      assert.match(escalated, /Liam Lund \(7A\).*Middels: 20 % siste 5 skoledager, svar én skoledag over fristen.*Emma Eksempel \(7B\).*Middels: 10 % siste 4 uker/s, "P4 (20 % of the 5 school days since enrolment the feed covered: the same file since then judges nobody) before P1 (10 %), each with its severity in one line");
     }
 
     clock.setSystemTime(new Date("2026-11-27T04:30:00Z"));
