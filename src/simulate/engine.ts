@@ -39,7 +39,7 @@ export class SimulatedClock implements Clock {
 /** One line of the event log. */
 export interface SimulationEvent {
   at: string;
-  type: "nightly" | "digests" | "delivered" | "action" | "roster" | "feed" | "violation";
+  type: "nightly" | "digests" | "delivered" | "refused" | "action" | "roster" | "feed" | "violation";
   person?: string | undefined;
   detail: Record<string, unknown>;
 }
@@ -64,6 +64,14 @@ export interface SimulationResult {
   transcripts: Map<string, string>;
   invariants: string[];
 }
+
+/**
+ * The hours the outbox is looked at, besides right after the product or a person did something: through the school
+ * day and at night on the nightly run's weekdays, three times on other days. A message due in between goes out at the
+ * next look, still at a time that shows whether it should have gone at all.
+ */
+const WEEKDAY_DRAINS = [0, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21];
+const DAY_OFF_DRAINS = [0, 10, 21];
 
 /** "0 7 * * 1-5" as a time of day and the weekdays (1 = Monday) it runs on: the product's schedules, read once. */
 function dailySchedule(expression: string): { time: string; weekdays: Set<number> } {
@@ -152,8 +160,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     /** What reached Teams since the last look: into the transcripts, the event log, and the day's deliveries. */
     const collect = (kind: "push" | "reply", deliveries: Delivery[]) => {
       for (const request of teams.received.slice(seen.index)) {
-        if (request.status >= 300 || request.body.type === "typing" || !request.conversationId || request.method === "GET") continue;
+        if (request.body.type === "typing" || !request.conversationId || request.method === "GET") continue;
         const personId = people.fromConversation(request.conversationId);
+        if (request.status >= 300) {
+          // Teams refused it (the app removed, throttled, down): the person did not read it, the log keeps it.
+          record({ type: "refused", person: people.label(personId), detail: { status: request.status, headline: renderActivity(request.body)[0] ?? "" } });
+          continue;
+        }
         const lines = renderActivity(request.body);
         const delivered = request.method === "PUT" ? "update" : kind;
         const at = request.clockAt ?? clock.now().toISOString();
@@ -182,23 +195,27 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const deliveries: Delivery[] = [];
       for (let hour = 0; hour < 24; hour += 1) {
         const time = `${String(hour).padStart(2, "0")}:00`;
+        let acted = false;
         clock.set(localInstant(date, time, organisation.timeZone));
         if (nightly.weekdays.has(weekday) && nightly.time.slice(0, 2) === time.slice(0, 2)) {
           clock.set(localInstant(date, nightly.time, organisation.timeZone));
           feedIsFresh = await writeFeedForNight(files, baseFeed, addDays(date, -1), scenario.fravær.unntak.find((exception) => exception.natt === date), feedIsFresh, record);
           const summary = await runNightly({ store, clock, logger: silentLogger, t: translator("nb") }, { ...nightlyFiles, oncePerNight: true });
           record({ type: "nightly", detail: { ...summary } });
+          acted = true;
         }
         if (digests.weekdays.has(weekday) && digests.time.slice(0, 2) === time.slice(0, 2)) {
           clock.set(localInstant(date, digests.time, organisation.timeZone));
           record({ type: "digests", detail: { queued: await queueDigests({ store, clock }) } });
+          acted = true;
         }
         for (const happening of scenario.hendelser.filter((candidate) => candidate.dag === date && candidate.kl.slice(0, 2) === time.slice(0, 2))) {
           clock.set(localInstant(date, happening.kl, organisation.timeZone));
           await act(happening, { store, bot, teams, files, people, record, note, clock });
           collect("reply", deliveries);
+          acted = true;
         }
-        await drain(deliveries);
+        if (acted || (nightly.weekdays.has(weekday) ? WEEKDAY_DRAINS : DAY_OFF_DRAINS).includes(hour)) await drain(deliveries);
       }
       const settings = (await store.settings.current())?.document ?? DEFAULT_SETTINGS_DOCUMENT;
       await options.endOfDay?.({ date, teams, bot, clock, personId: (key) => people.id(key) });
