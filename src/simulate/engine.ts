@@ -15,6 +15,8 @@ import { silentLogger } from "../log";
 import { openStore, type Store } from "../store";
 import { startEmbeddedAzurite } from "../store/embeddedAzurite";
 import { SNOOZE_VERB, TASK_VERB } from "../teams/cards";
+import { runNow } from "../teams/commands/operations";
+import { parseCommand } from "../teams/commands/parse";
 import { startBotServer, type BotServer } from "../teams/botServer";
 import { invariantsFor, type Delivery, type Invariant, type Violation } from "./invariants";
 import { LoopbackConnector } from "./loopbackTeams";
@@ -285,6 +287,14 @@ interface ActContext {
   note: (personId: string, entry: TranscriptEntry) => void;
 }
 
+/** Waits (on the real clock, a minute at most) until the outbox holds the summary of a run started from Teams. */
+async function summaryQueued(store: Store, subject: string): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    if ((await store.outbox.list()).some((queued) => queued.subject === subject)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The answers a follow-up task takes when the scenario gives none: contacted the guardians, nothing more known. */
 const DEFAULT_ANSWERS = { guardiansContacted: "yes", documented: "yes", cause: "unknown", pupilHeard: "no", nurseInformed: "no" };
 
@@ -327,9 +337,13 @@ async function act(happening: Happening, context: ActContext): Promise<void> {
       await post(installationRemove(user, teams.url), "fjerner Tidlig fra Teams");
       teams.uninstalled.add(personalConversationId(user));
       return;
-    case "kommando":
+    case "kommando": {
+      const startedAt = clock.now().toISOString();
       await post(message(user, teams.url, happening.tekst), happening.tekst);
+      // "kjør nå" runs in the background: the simulated clock waits for its summary, as a person would for a minute.
+      if (parseCommand([runNow], happening.tekst)) await summaryQueued(context.store, `run:${startedAt}`);
       return;
+    }
     case "svar":
     case "utsett": {
       const open = (await context.store.cases.listOpen()).map((stored) => stored.value).filter((absenceCase) => absenceCase.current && absenceCase.teacherIds.includes(personId) && (!happening.elev || absenceCase.pupilId === happening.elev));

@@ -24,6 +24,7 @@ async function testWeek(extra: Record<string, unknown> = {}) {
       { dag: "2026-11-24", kl: "10:00", hvem: "kari", gjør: "svar", elev: "P1" },
       { dag: "2026-11-24", hvem: "ola", gjør: "stille" },
       { dag: "2026-11-25", kl: "11:00", hvem: "kari", gjør: "kommando", tekst: "mine saker" },
+      { dag: "2026-11-26", kl: "12:00", hvem: "kim", gjør: "kommando", tekst: "kjør nå" },
     ],
     ...extra,
   });
@@ -47,6 +48,9 @@ describe("The term simulator", function () {
     assert.match(kari, /Emma Eksempel/, "the first task card names the pupil");
     assert.match(kari, /\*\*10:00\*\* du\n\n> svarer på oppgaven om elev P1/, "her own answer is in her transcript");
     assert.match(kari, /> mine saker/);
+    const kim = await readFile(join(out, "kim.md"), "utf8");
+    assert.match(kim, /> kjør nå\n\n\*\*12:00\*\* \(svar\)\n\nDen nattlige kjøringen er startet/, "the coordinator's command is answered at once");
+    assert.match(kim, /\*\*12:00\*\* \(svar\)\n\n\*\*Nattlig kjøring ferdig\*\*/, "and the run's summary follows when the run has ended");
     const events = JSON.parse(await readFile(join(out, "events.json"), "utf8")) as { type: string; person?: string; detail: Record<string, unknown> }[];
     assert.equal(events.filter((event) => event.type === "nightly").length, 5, "a nightly run each school day, none at the weekend");
     assert.ok(events.some((event) => event.type === "action" && event.person === "kari" && event.detail.does === "svar" && event.detail.status === 200));
