@@ -75,6 +75,18 @@ export interface SimulationResult {
 const WEEKDAY_DRAINS = [0, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21];
 const DAY_OFF_DRAINS = [0, 10, 21];
 
+/** Far enough ahead that every message waiting in the outbox is due by then. */
+const END_OF_TIME = new Date("9999-12-31T00:00:00Z");
+
+/**
+ * When the next message in the outbox becomes due (a send waiting for its hour, a retry, a lost claim). A message
+ * waiting for a person to add the app is not counted: it goes when they do, and that is a person's action.
+ */
+async function nextDueAt(store: Store): Promise<string | undefined> {
+  const waiting = (await store.outbox.listDue(END_OF_TIME)).filter((message) => message.status !== "pending" || message.lastError !== "no-conversation");
+  return waiting.map((message) => (message.status === "pending" ? message.notBefore : (message.claimedUntil ?? ""))).sort()[0];
+}
+
 /** "0 7 * * 1-5" as a time of day and the weekdays (1 = Monday) it runs on: the product's schedules, read once. */
 function dailySchedule(expression: string): { time: string; weekdays: Set<number> } {
   const match = /^(\d{1,2}) (\d{1,2}) \* \* (\S+)$/.exec(expression.trim());
@@ -178,9 +190,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
       seen.index = teams.received.length;
     };
+    // When the outbox next has something to send, so that a look at an hour with nothing due costs nothing.
+    let nextDue: string | undefined = clock.now().toISOString();
     const drain = async (deliveries: Delivery[]) => {
       await bot.sender.drain();
       collect("push", deliveries);
+      nextDue = await nextDueAt(store);
     };
 
     const installed = scenario.installert === "alle" ? people.everyone() : scenario.installert.map((key) => people.id(key));
@@ -217,7 +232,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           collect("reply", deliveries);
           acted = true;
         }
-        if (acted || (nightly.weekdays.has(weekday) ? WEEKDAY_DRAINS : DAY_OFF_DRAINS).includes(hour)) await drain(deliveries);
+        const looks = (nightly.weekdays.has(weekday) ? WEEKDAY_DRAINS : DAY_OFF_DRAINS).includes(hour);
+        if (acted || (looks && nextDue !== undefined && nextDue <= clock.now().toISOString())) await drain(deliveries);
       }
       const settings = (await store.settings.current())?.document ?? DEFAULT_SETTINGS_DOCUMENT;
       await options.endOfDay?.({ date, teams, bot, clock, personId: (key) => people.id(key) });
