@@ -41,7 +41,7 @@ export class SimulatedClock implements Clock {
 /** One line of the event log. */
 export interface SimulationEvent {
   at: string;
-  type: "nightly" | "digests" | "delivered" | "refused" | "action" | "roster" | "feed" | "violation";
+  type: "nightly" | "digests" | "delivered" | "refused" | "teams" | "action" | "roster" | "feed" | "violation";
   person?: string | undefined;
   detail: Record<string, unknown>;
 }
@@ -225,6 +225,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           clock.set(localInstant(date, digests.time, organisation.timeZone));
           record({ type: "digests", detail: { queued: await queueDigests({ store, clock }) } });
           acted = true;
+        }
+        for (const failure of scenario.teams.filter((candidate) => candidate.dag === date && candidate.kl.slice(0, 2) === time.slice(0, 2))) {
+          const headers: Record<string, string> = failure.status === 429 ? { "retry-after": String(failure.ventSekunder) } : {};
+          teams.failNext(...Array.from({ length: failure.antall }, () => ({ status: failure.status, headers })));
+          record({ type: "teams", detail: { ...failure } });
         }
         for (const happening of scenario.hendelser.filter((candidate) => candidate.dag === date && candidate.kl.slice(0, 2) === time.slice(0, 2))) {
           clock.set(localInstant(date, happening.kl, organisation.timeZone));

@@ -53,6 +53,18 @@ const Happening = z.discriminatedUnion("gjør", [
   z.object({ ...pupilWhen, gjør: z.literal("elev bytter skole"), elev: z.string().min(1), skole: z.string().min(1), kontaktlærer: z.string().min(1).optional() }).strict(),
 ]);
 
+/** From a time on, Teams answers the next sends with a failure, as it does when throttling or down. */
+const TeamsFailure = z
+  .object({
+    dag: day,
+    kl: clockTime.default("00:00"),
+    status: z.union([z.literal(403), z.literal(404), z.literal(429), z.literal(500), z.literal(502), z.literal(503)]),
+    antall: z.number().int().min(1).max(100).default(1),
+    /** Seconds, for 429 (real seconds: the Bot Framework client waits them). */
+    ventSekunder: z.number().int().min(0).max(10).default(1),
+  })
+  .strict();
+
 export const ScenarioSchema = z
   .object({
     navn: z.string().min(1).optional(),
@@ -66,6 +78,8 @@ export const ScenarioSchema = z
     /** Who has the app in Teams from the first day ("alle", or a list of names or ids); the others install with "installer". */
     installert: z.union([z.literal("alle"), z.array(z.string().min(1))]).default("alle"),
     hendelser: z.array(Happening).default([]),
+    /** Failures of Teams itself: 429 with Retry-After, 5xx, 403, 404. */
+    teams: z.array(TeamsFailure).default([]),
     /** Invariants to check beyond those on by default, by name. */
     sjekker: z.array(z.string().min(1)).default([]),
   })
@@ -73,6 +87,7 @@ export const ScenarioSchema = z
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type Happening = z.infer<typeof Happening>;
+export type TeamsFailure = z.infer<typeof TeamsFailure>;
 export type FeedException = z.infer<typeof FeedException>;
 
 /** A scenario whose files are resolved against its own folder. */

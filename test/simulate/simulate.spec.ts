@@ -80,6 +80,21 @@ describe("The term simulator", function () {
     assert.deepEqual(afterRemoving, [], "nothing reaches her once she removed the app");
   });
 
+  it("delivers the first card after Teams throttles (429 with Retry-After) and fails (503) at the nightly run", async () => {
+    const out = await mkdtemp(join(tmpdir(), "tidlig-simulation-"));
+    const result = await simulate({
+      ...(await testWeek({ teams: [{ dag: "2026-11-23", kl: "07:00", status: 429, ventSekunder: 1 }, { dag: "2026-11-23", kl: "07:00", status: 503, antall: 4 }] })),
+      outDir: out,
+      storage: storage(),
+    });
+
+    assert.deepEqual(result.violations, []);
+    const refused = result.events.filter((event) => event.type === "refused").map((event) => event.detail.status);
+    assert.ok(refused.includes(429) && refused.includes(503), JSON.stringify(refused));
+    const kari = await readFile(join(out, "kari.md"), "utf8");
+    assert.match(kari, /## mandag 23\. november 2026[^#]*\*\*07:00\*\*\n\n\*\*Fravær å følge opp: Emma Eksempel/, "the card reached her the same morning");
+  });
+
   it("fails an invariant, naming the day, the person and the message, when something reaches a person on a day without school", async () => {
     const result = await simulate({
       ...(await testWeek()),
