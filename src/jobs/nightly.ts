@@ -600,8 +600,11 @@ function withinDailyCap(absenceCase: AbsenceCase, input: { budget: NudgeBudget; 
   const pendingNotices = absenceCase.pendingNotices.map((notice) => {
     if (notice.kind !== "task") return notice;
     const day = input.budget.place(notice.recipientId, input.deliveryDay, input.calendar, input.cap);
-    if (day === input.deliveryDay) return notice;
-    return { ...notice, deliverFrom: nextDeliveryTime({ now: localInstant(day, "00:00", input.timeZone), calendar: input.calendar, timeZone: input.timeZone, hours: input.hours }).toISOString() };
+    // Within the delivery hours of the day it is placed on, also on the delivery day itself: a night run ends at
+    // 07:00, before the hours open, and on a holiday the next school day is days away.
+    const fromDay = nextDeliveryTime({ now: localInstant(day, "00:00", input.timeZone), calendar: input.calendar, timeZone: input.timeZone, hours: input.hours }).toISOString();
+    if (day === input.deliveryDay && notice.deliverFrom !== undefined && notice.deliverFrom > fromDay) return notice;
+    return { ...notice, deliverFrom: fromDay };
   });
   return { ...absenceCase, pendingNotices };
 }

@@ -67,6 +67,7 @@ describe("reminders and escalation follow school days and the delivery hours", (
     world = await World.start({ now: "2026-11-27T06:00:00Z", files: { feed: "pupil_id,date,kind,documented\nP1,2026-11-25,day,no\nP1,2026-11-26,day,no" } });
     await world.install(TEACHER);
     await world.night("2026-11-26");
+    world.at("2026-11-27T07:00:00Z"); // 08:00 in Oslo: the delivery hours open and the first card goes out
     await world.bot.sender.drain();
     world.at("2026-11-28T06:00:00Z");
     await world.night("2026-11-27");

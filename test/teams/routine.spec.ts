@@ -38,6 +38,7 @@ describe("the routine, task by task, over HTTP", () => {
     world.at("2026-11-26T06:00:00Z");
     const night = await world.night("2026-11-25");
     assert.equal(night.casesAdvanced, 1);
+    world.at("2026-11-26T07:00:00Z"); // 08:00 in Oslo: the delivery hours open
     await world.bot.sender.drain();
     const meetingCard = world.connector.cards(personalConversationId(TEACHER)).find((card) => text(card).includes("møte med foresatte og elev innen en uke"));
     assert.ok(meetingCard, "the meeting card");

@@ -100,8 +100,9 @@ describe("putting a task off until a date (snooze), over HTTP", () => {
     assert.deepEqual(woken?.snoozed?.woken, { on: "2026-11-25", step: 2, why: "higher-step" });
     const audit = (await world.store.audit.list()).find((entry) => entry.action === "case.snooze-woken");
     assert.ok(audit, "the early wake-up is in the audit trail");
+    world.at("2026-11-26T07:00:00Z"); // 08:00 in Oslo: the delivery hours of the same morning
     await world.bot.sender.drain();
-    assert.ok(cardsTo(world, TEACHER).some((card) => card.includes("møte med foresatte og elev innen en uke")), "the meeting card at once");
+    assert.ok(cardsTo(world, TEACHER).some((card) => card.includes("møte med foresatte og elev innen en uke")), "the meeting card the same morning");
 
     world.at("2026-12-03T08:00:00Z");
     await world.bot.sender.drain();
