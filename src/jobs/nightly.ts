@@ -24,6 +24,7 @@ import { readRoster, type Roster } from "../feeds/rosterFile";
 import { resolveFeed, type SourceOptions } from "../feeds/sources";
 import type { Translate } from "../i18n";
 import { applyRetention } from "./pupilData";
+import { errorCode, isStorageDown } from "./runFailure";
 import { loadSchoolSnapshot } from "./schoolSnapshot";
 import type { Logger } from "../log";
 import type { Store } from "../store";
@@ -573,22 +574,6 @@ function caseFailed(deps: NightlyDependencies, summary: NightlySummary, ref: { s
   summary.casesFailed += 1;
   if (summary.failedCases.length < FAILED_CASES_LISTED) summary.failedCases.push({ schoolId: ref.schoolId, caseId: ref.caseId, reason });
   deps.logger.error({ schoolId: ref.schoolId, pupilId: ref.pupilId, caseId: ref.caseId, reason }, "nightly run: one case failed and is left for the next run; the others went on");
-}
-
-/** The storage unreachable or failing as a whole (no answer, a server error): the run fails, not one case. */
-function isStorageDown(error: unknown): boolean {
-  const { name, statusCode, code } = (error ?? {}) as { name?: unknown; statusCode?: unknown; code?: unknown };
-  if (typeof statusCode === "number") return statusCode >= 500;
-  return name === "RestError" || (typeof code === "string" && /^E[A-Z]+$/.test(code));
-}
-
-/** A storage error's code (e.g. `PropertyValueTooLarge`), or the error's name. */
-function errorCode(error: unknown): string {
-  const details = (error as { details?: { errorCode?: unknown } } | undefined)?.details;
-  if (typeof details?.errorCode === "string") return details.errorCode.slice(0, 60);
-  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
-  if (typeof status === "number") return `status-${status}`;
-  return error instanceof Error ? error.name.slice(0, 60) : "unknown";
 }
 
 /**

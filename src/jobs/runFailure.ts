@@ -28,3 +28,19 @@ export function errorKind(error: unknown): string {
   const { name, statusCode, code, syscall } = (error ?? {}) as { name?: unknown; statusCode?: unknown; code?: unknown; syscall?: unknown };
   return [name, statusCode, code, syscall].filter((part) => typeof part === "string" || typeof part === "number").join(" ") || "Error";
 }
+
+/** The storage unreachable or failing as a whole (no answer, a server error): the run fails, not one case. */
+export function isStorageDown(error: unknown): boolean {
+  const { name, statusCode, code } = (error ?? {}) as { name?: unknown; statusCode?: unknown; code?: unknown };
+  if (typeof statusCode === "number") return statusCode >= 500;
+  return name === "RestError" || (typeof code === "string" && /^E[A-Z]+$/.test(code));
+}
+
+/** A storage error's code (e.g. `PropertyValueTooLarge`), or the error's name. */
+export function errorCode(error: unknown): string {
+  const details = (error as { details?: { errorCode?: unknown } } | undefined)?.details;
+  if (typeof details?.errorCode === "string") return details.errorCode.slice(0, 60);
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  if (typeof status === "number") return `status-${status}`;
+  return error instanceof Error ? error.name.slice(0, 60) : "unknown";
+}

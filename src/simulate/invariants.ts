@@ -43,19 +43,36 @@ export interface Invariant {
   check(day: DayUnderCheck): Promise<Violation[]>;
 }
 
+/** Where and when a push reached its person, in the organisation's time zone. */
+interface PushAt {
+  delivery: Delivery;
+  date: IsoDate;
+  time: string;
+  schools: Organisation["schools"];
+}
+
+/** The pushes of a day that break a rule, each said by `problem` (undefined when it is fine). */
+function checkPushes(day: DayUnderCheck, invariant: string, problem: (push: PushAt) => string | undefined): Violation[] {
+  const violations: Violation[] = [];
+  for (const delivery of day.deliveries.filter((candidate) => candidate.kind === "push")) {
+    const instant = new Date(delivery.at);
+    const date = dateInZone(instant, day.organisation.timeZone);
+    const time = DateTime.fromJSDate(instant, { zone: day.organisation.timeZone }).toFormat("HH:mm");
+    const schools = day.organisation.schools.filter((school) => day.schoolsOf(delivery.personId).includes(school.id));
+    const message = problem({ delivery, date, time, schools });
+    if (message) violations.push({ day: day.day, person: day.label(delivery.personId), invariant, message });
+  }
+  return violations;
+}
+
 /** Nothing the product sends of itself reaches a person on a day none of their schools is open. */
 export const nothingOnDaysOff: Invariant = {
   name: "ingenting-på-fridager",
   description: "nothing the product sends of itself reaches a person on a weekend, holiday or closed day of their schools",
   async check(day) {
-    const violations: Violation[] = [];
-    for (const delivery of day.deliveries.filter((candidate) => candidate.kind === "push")) {
-      const date = dateInZone(new Date(delivery.at), day.organisation.timeZone);
-      const schools = day.organisation.schools.filter((school) => day.schoolsOf(delivery.personId).includes(school.id));
-      if (schools.some((school) => calendarOf(school).isSchoolDay(date))) continue;
-      violations.push({ day: day.day, person: day.label(delivery.personId), invariant: this.name, message: `«${delivery.headline}» arrived on a day without school` });
-    }
-    return violations;
+    return checkPushes(day, this.name, ({ delivery, date, schools }) =>
+      schools.some((school) => calendarOf(school).isSchoolDay(date)) ? undefined : `«${delivery.headline}» arrived on a day without school`,
+    );
   },
 };
 
@@ -64,19 +81,13 @@ export const deliveredInHours: Invariant = {
   name: "levert-i-leveringstiden",
   description: "nothing reaches a person outside the delivery hours or on a day without school",
   async check(day) {
-    const violations: Violation[] = [];
-    for (const delivery of day.deliveries.filter((candidate) => candidate.kind === "push")) {
-      const instant = new Date(delivery.at);
-      const date = dateInZone(instant, day.organisation.timeZone);
-      const time = DateTime.fromJSDate(instant, { zone: day.organisation.timeZone }).toFormat("HH:mm");
-      const schools = day.organisation.schools.filter((school) => day.schoolsOf(delivery.personId).includes(school.id));
+    return checkPushes(day, this.name, ({ delivery, date, time, schools }) => {
       const open = schools.some((school) => {
         const hours = settingsForSchool(day.settings, school.id).routine.deliveryHours;
         return calendarOf(school).isSchoolDay(date) && time >= hours.from && time < hours.to;
       });
-      if (!open) violations.push({ day: day.day, person: day.label(delivery.personId), invariant: this.name, message: `«${delivery.headline}» arrived at ${time}, outside the delivery hours or on a day without school` });
-    }
-    return violations;
+      return open ? undefined : `«${delivery.headline}» arrived at ${time}, outside the delivery hours or on a day without school`;
+    });
   },
 };
 
